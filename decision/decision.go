@@ -1,0 +1,281 @@
+// Package decision makes one decision for a whole case: it evaluates every
+// area of the regulation the case document has data for and returns one
+// combined result, addressed by the output paths of DESIGN.md
+// (eligibility.eligible, hours.allowed, ...). The scenario runner and the
+// command line use it; vendors who want one call per case can too.
+package decision
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	wk "github.com/openwijkwerken/wijkwerken"
+	"github.com/openwijkwerken/wijkwerken/dossier"
+	"github.com/openwijkwerken/wijkwerken/eligibility"
+)
+
+// Path describes one output path of the combined result.
+type Path struct {
+	Path    string `json:"path"`
+	Area    string `json:"area"`
+	Meaning string `json:"meaning"`
+}
+
+// paths are the output paths of DESIGN.md ("Outputs addressed by
+// scenarios"), the public contract scenario files are written against.
+var paths = []Path{
+	{"eligibility.eligible", "eligibility", "may the person enter wijk-werken"},
+	{"eligibility.reasons", "eligibility", "reason codes when not"},
+	{"eligibility.referrer", "eligibility", "ocmw or vdab"},
+	{"trajectory.last_day", "trajectory", "last allowed day (null under the transitional measure)"},
+	{"trajectory.transitional", "trajectory", "the PWA transitional measure applies"},
+	{"trajectory.next_evaluation_due", "trajectory", "evaluation deadline on the decision date"},
+	{"trajectory.evaluation_overdue", "trajectory", "the deadline has passed"},
+	{"hours.allowed", "hours", "hours that may be registered for the request"},
+	{"hours.counted", "hours", "started hours the request counts"},
+	{"hours.month_remaining", "hours", "hours still free in the month before the request"},
+	{"hours.year_remaining", "hours", "hours still free in the year before the request"},
+	{"hours.reasons", "hours", "month_limit, year_limit, trajectory_ended"},
+	{"vouchers.cheques_needed", "vouchers", "cheques the request costs"},
+	{"vouchers.price_valid", "vouchers", "the organiser's price lies in the legal band"},
+	{"vouchers.expires", "vouchers", "last valid day of the cheque batch"},
+	{"vouchers.valid", "vouchers", "the batch can still be used on the decision date"},
+	{"vouchers.allowance", "vouchers", "the worker's pay for the request"},
+	{"vouchers.travel_allowance", "vouchers", "the worker's travel allowance"},
+	{"vouchers.registration_fee", "vouchers", "the user's yearly fee"},
+	{"vouchers.tax_reduction", "vouchers", "the buyer's tax reduction for the purchase"},
+	{"vouchers.reasons", "vouchers", "price_below_minimum, price_above_maximum, cheque_expired"},
+	{"placement.allowed", "placement", "may this user have this activity done, here, now"},
+	{"placement.reasons", "placement", "why not"},
+	{"community_service.eligible", "community_service", "the person falls under gemeenschapsdienst"},
+	{"community_service.plan_valid", "community_service", "the plan meets the conditions"},
+	{"community_service.reasons", "community_service", "the person's and the plan's reasons"},
+	{"community_service.allowance", "community_service", "the monthly allowance on top of the benefit"},
+}
+
+var known = func() map[string]Path {
+	m := make(map[string]Path, len(paths))
+	for _, p := range paths {
+		m[p.Path] = p
+	}
+	return m
+}()
+
+// Paths returns every output path a result may hold.
+func Paths() []Path { return append([]Path(nil), paths...) }
+
+// Known reports whether path is an output path of the contract.
+func Known(path string) bool {
+	_, ok := known[path]
+	return ok
+}
+
+// AreaOf returns the area that computes path ("" for an unknown path).
+func AreaOf(path string) string { return known[path].Area }
+
+// Engine decides whole cases against one rulebook. It compiles every area
+// once; it is immutable and safe for concurrent use.
+type Engine struct {
+	rb          *wk.Rulebook
+	eligibility *eligibility.Engine
+}
+
+// New compiles every area of the rulebook. Every problem of every area is
+// reported (as *wijkwerken.LoadError where the rules are at fault).
+func New(rb *wk.Rulebook) (*Engine, error) {
+	e := &Engine{rb: rb}
+	var errs []error
+	var err error
+	if e.eligibility, err = eligibility.New(rb); err != nil {
+		errs = append(errs, err)
+	}
+	if err := joinLoadErrors(errs); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// joinLoadErrors merges the areas' *LoadErrors into one, so that a broken
+// rulebook reports every problem at once.
+func joinLoadErrors(errs []error) error {
+	if len(errs) == 0 {
+		return nil
+	}
+	var merged wk.LoadError
+	var other []error
+	for _, err := range errs {
+		var le *wk.LoadError
+		if errors.As(err, &le) {
+			merged.Problems = append(merged.Problems, le.Problems...)
+		} else {
+			other = append(other, err)
+		}
+	}
+	if len(other) > 0 {
+		return errors.Join(append(other, &merged)...)
+	}
+	return &merged
+}
+
+// Rulebook returns the rulebook the engine decides with.
+func (e *Engine) Rulebook() *wk.Rulebook { return e.rb }
+
+// Result is the combined decision for a case on a date. Each area the case
+// has data for is decided; an area that could not be decided has its error
+// in Errors and none of its outputs.
+type Result struct {
+	Date        wk.Date               `json:"date"`
+	Eligibility *eligibility.Decision `json:"-"`
+	Errors      []AreaError           `json:"-"`
+	Trace       *wk.Trace             `json:"-"`
+	outputs     map[string]any
+}
+
+// AreaError is why an area could not be decided.
+type AreaError struct {
+	Area string
+	Err  error
+}
+
+func (e AreaError) Error() string { return e.Area + ": " + e.Err.Error() }
+
+// Unwrap returns the underlying error.
+func (e AreaError) Unwrap() error { return e.Err }
+
+// Decide decides every area the case has data for, on date. It returns an
+// error only when nothing could be decided at all: a case with nothing to
+// decide, or one whose every area failed (then the error joins theirs).
+// Areas that failed while others succeeded are listed in Result.Errors.
+func (e *Engine) Decide(date wk.Date, c *dossier.Case, opts ...wk.Option) (*Result, error) {
+	if c == nil {
+		c = &dossier.Case{}
+	}
+	o := wk.Apply(opts)
+	r := &Result{Date: date, outputs: make(map[string]any, 8)}
+	if o.Trace {
+		r.Trace = &wk.Trace{}
+	}
+	tried := 0
+	if c.Person != nil {
+		tried++
+		d, err := e.eligibility.Decide(date, c, opts...)
+		if err != nil {
+			r.Errors = append(r.Errors, AreaError{Area: eligibility.Area, Err: err})
+		} else {
+			r.Eligibility = d
+			r.outputs["eligibility.eligible"] = d.Eligible
+			r.outputs["eligibility.reasons"] = wk.Codes(d.Reasons)
+			r.outputs["eligibility.referrer"] = d.Referrer
+			r.addTrace(d.Trace)
+		}
+	}
+	if tried == 0 {
+		return nil, errors.New("the case has nothing to decide: give person, trajectory, request, organiser, cheque, purchase or community_service")
+	}
+	if len(r.Errors) == tried {
+		errs := make([]error, len(r.Errors))
+		for i, ae := range r.Errors {
+			errs[i] = ae
+		}
+		return r, errors.Join(errs...)
+	}
+	return r, nil
+}
+
+func (r *Result) addTrace(t *wk.Trace) {
+	if r.Trace != nil && t != nil {
+		r.Trace.Steps = append(r.Trace.Steps, t.Steps...)
+	}
+}
+
+// Get returns the value at an output path: a bool, string, int,
+// decimal.Decimal, wijkwerken.Date, []string (reason codes) or nil (a
+// computed null). ok is false when the path was not computed for this case.
+func (r *Result) Get(path string) (v any, ok bool) {
+	v, ok = r.outputs[path]
+	return v, ok
+}
+
+// Computed returns the output paths computed for this case, sorted.
+func (r *Result) Computed() []string {
+	out := make([]string, 0, len(r.outputs))
+	for p := range r.outputs {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Err returns the error of the area that computes path, if that area failed.
+func (r *Result) Err(path string) error {
+	area := AreaOf(path)
+	for _, ae := range r.Errors {
+		if ae.Area == area {
+			return ae.Err
+		}
+	}
+	return nil
+}
+
+// MarshalJSON writes the result as the nested object the output paths
+// address ({"eligibility": {"eligible": true, ...}}), with the decision
+// date, the reasons in full under "explanations", the errors of areas that
+// failed under "errors" and, when asked for, the trace.
+func (r *Result) MarshalJSON() ([]byte, error) {
+	doc := map[string]any{"date": r.Date}
+	for p, v := range r.outputs {
+		area, field, _ := strings.Cut(p, ".")
+		m, _ := doc[area].(map[string]any)
+		if m == nil {
+			m = map[string]any{}
+			doc[area] = m
+		}
+		m[field] = v
+	}
+	if expl := r.Reasons(); len(expl) > 0 {
+		doc["explanations"] = expl
+	}
+	if len(r.Errors) > 0 {
+		errs := map[string]string{}
+		for _, ae := range r.Errors {
+			errs[ae.Area] = ae.Err.Error()
+		}
+		doc["errors"] = errs
+	}
+	if r.Trace != nil {
+		doc["trace"] = r.Trace
+	}
+	return json.Marshal(doc)
+}
+
+// Reasons returns the reasons of every area decided, in full (code,
+// messages, rule, citation), in area order.
+func (r *Result) Reasons() []wk.Reason {
+	var out []wk.Reason
+	if r.Eligibility != nil {
+		out = append(out, r.Eligibility.Reasons...)
+	}
+	return out
+}
+
+// FormatValue writes an output value as the JSON form scenarios compare
+// against (decimals exact, dates YYYY-MM-DD, null).
+func FormatValue(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "null"
+	case wk.Date:
+		if x.IsZero() {
+			return "null"
+		}
+		return x.String()
+	case []string:
+		return "[" + strings.Join(x, ", ") + "]"
+	case fmt.Stringer:
+		return x.String()
+	}
+	return fmt.Sprint(v)
+}

@@ -1,0 +1,159 @@
+// Package dossier is the case document of DESIGN.md: one document that
+// describes everything a decision may need (the person, the household, the
+// trajectory, an assignment request, the organiser, cheques, a purchase,
+// community service). Each area of the regulation reads its part.
+//
+// Cases decode strictly from YAML or JSON (ParseCase): an unknown field, an
+// unknown enumeration value, a malformed or impossible date is an error that
+// names the field, the allowed values and, for files, the line. Cases built
+// in Go are checked the same way by Validate.
+//
+// Field names are snake_case as in the case document; the same names are
+// what rule expressions read (person.income, request.date, ...).
+package dossier
+
+import (
+	wk "github.com/openwijkwerken/wijkwerken"
+	"github.com/shopspring/decimal"
+)
+
+// Case is the case document. A nil section is absent: the areas that need
+// it are not decided.
+type Case struct {
+	Person           *Person           `json:"person,omitempty"`
+	Household        *Household        `json:"household,omitempty"`
+	Trajectory       *Trajectory       `json:"trajectory,omitempty"`
+	Request          *Request          `json:"request,omitempty"`
+	Organiser        *Organiser        `json:"organiser,omitempty"`
+	Cheque           *Cheque           `json:"cheque,omitempty"`
+	Purchase         *Purchase         `json:"purchase,omitempty"`
+	CommunityService *CommunityService `json:"community_service,omitempty"`
+}
+
+// Person is the (candidate) wijk-werker.
+type Person struct {
+	// DomicileRegion is where the person is domiciled: flanders, brussels,
+	// wallonia or abroad.
+	DomicileRegion string `json:"domicile_region,omitempty" expr:"domicile_region"`
+	// RegisteredJobseeker: registered with VDAB as a jobseeker.
+	RegisteredJobseeker bool `json:"registered_jobseeker" expr:"registered_jobseeker"`
+	// Income: unemployment_benefit, leefloon, leefloon_equivalent or none.
+	Income string `json:"income,omitempty" expr:"income"`
+	// JobseekingSince is the first day of the current jobseeking spell.
+	JobseekingSince wk.Date `json:"jobseeking_since,omitzero" expr:"jobseeking_since"`
+	// SocialEconomyHighest: indicated that social economy is the highest
+	// attainable outcome.
+	SocialEconomyHighest bool `json:"social_economy_highest" expr:"social_economy_highest"`
+	// FasterRouteAvailable: another instrument fits and leads to work faster.
+	FasterRouteAvailable bool `json:"faster_route_available" expr:"faster_route_available"`
+	// PWAAgreement: bound by a PWA agreement on 30 September 2017.
+	PWAAgreement bool `json:"pwa_agreement_on_2017_09_30" expr:"pwa_agreement_on_2017_09_30"`
+	// InterimDaysLast28: days of interim work in the last 28 days.
+	InterimDaysLast28 int `json:"interim_days_last_28" expr:"interim_days_last_28"`
+}
+
+// Household describes the household case of seed 004: one partner receives
+// leefloon, the other is a free jobseeker.
+type Household struct {
+	Partner Partner `json:"partner" expr:"partner"`
+	// OCMWOption is the OCMW's choice, made with the local VDAB:
+	// refer_both (option A) or ask_vdab (option B).
+	OCMWOption string `json:"ocmw_option,omitempty" expr:"ocmw_option"`
+	// VDABConsulted: the OCMW consulted the local VDAB.
+	VDABConsulted bool `json:"vdab_consulted" expr:"vdab_consulted"`
+}
+
+// Partner is the person's partner in the household case.
+type Partner struct {
+	Income              string `json:"income,omitempty" expr:"income"`
+	RegisteredJobseeker bool   `json:"registered_jobseeker" expr:"registered_jobseeker"`
+}
+
+// Trajectory is the person's wijk-werk trajectory.
+type Trajectory struct {
+	Start wk.Date `json:"start,omitzero" expr:"start"`
+	// Evaluations are the dates of the evaluations held.
+	Evaluations []wk.Date `json:"evaluations,omitempty" expr:"evaluations"`
+	// LastActivity is the last day with wijk-werk (for the lapse of the PWA
+	// transitional measure).
+	LastActivity wk.Date `json:"last_activity,omitzero" expr:"last_activity"`
+	// Hours are the started hours already registered per month ("YYYY-MM").
+	Hours map[string]int `json:"hours,omitempty" expr:"hours"`
+}
+
+// Request is an assignment to check or to place.
+type Request struct {
+	Date wk.Date `json:"date,omitzero" expr:"date"`
+	// Minutes is the assignment's duration; hours and cheques count per
+	// started hour.
+	Minutes  int    `json:"minutes" expr:"minutes"`
+	User     User   `json:"user" expr:"user"`
+	Activity string `json:"activity,omitempty" expr:"activity"`
+	// Km is the worker's travel distance.
+	Km decimal.Decimal `json:"km" expr:"km"`
+}
+
+// User is who the assignment is for.
+type User struct {
+	// Type: private, municipality, ocmw, school, nonprofit or agriculture.
+	Type string `json:"type,omitempty" expr:"type"`
+	// Region where the activity takes place: flanders, brussels, wallonia,
+	// abroad.
+	Region       string `json:"region,omitempty" expr:"region"`
+	Municipality string `json:"municipality,omitempty" expr:"municipality"`
+}
+
+// Organiser is the wijk-werkorganisatie of the area.
+type Organiser struct {
+	ChequePrice decimal.Decimal `json:"cheque_price" expr:"cheque_price"`
+	Inhabitants int             `json:"inhabitants,omitempty" expr:"inhabitants"`
+	// Activities the organiser offers; empty means the whole reference
+	// catalogue.
+	Activities []string `json:"activities,omitempty" expr:"activities"`
+}
+
+// Cheque is a batch of wijk-werkcheques.
+type Cheque struct {
+	Issued wk.Date `json:"issued,omitzero" expr:"issued"`
+}
+
+// Purchase is a purchase of wijk-werkcheques.
+type Purchase struct {
+	Date      wk.Date         `json:"date,omitzero" expr:"date"`
+	Count     int             `json:"count" expr:"count"`
+	UnitPrice decimal.Decimal `json:"unit_price" expr:"unit_price"`
+	// Buyer: natural_person or legal_person.
+	Buyer string `json:"buyer,omitempty" expr:"buyer"`
+	// ServiceChequesAmount is what the buyer paid for service cheques in the
+	// same year (the tax ceiling is shared, service cheques first).
+	ServiceChequesAmount decimal.Decimal `json:"service_cheques_amount" expr:"service_cheques_amount"`
+}
+
+// CommunityService is a gemeenschapsdienst plan.
+type CommunityService struct {
+	Start         wk.Date `json:"start,omitzero" expr:"start"`
+	End           wk.Date `json:"end,omitzero" expr:"end"`
+	HoursPerMonth int     `json:"hours_per_month" expr:"hours_per_month"`
+	// HostType is a user type; only municipality, ocmw, school and
+	// nonprofit may host in the reference rulebook.
+	HostType        string `json:"host_type,omitempty" expr:"host_type"`
+	MentorCertified bool   `json:"mentor_certified" expr:"mentor_certified"`
+	// FicheSignedBy: direct_supervisor, hr_manager, general_director or
+	// mentor.
+	FicheSignedBy string `json:"fiche_signed_by,omitempty" expr:"fiche_signed_by"`
+}
+
+// The enumerations of the case document. Values outside these lists are
+// errors. (Activity codes are not here: the rulebook's catalogue decides
+// them, and a reform can add some.)
+var (
+	regions      = []string{"flanders", "brussels", "wallonia", "abroad"}
+	incomes      = []string{"unemployment_benefit", "leefloon", "leefloon_equivalent", "none"}
+	ocmwOptions  = []string{"refer_both", "ask_vdab"}
+	userTypes    = []string{"private", "municipality", "ocmw", "school", "nonprofit", "agriculture"}
+	buyers       = []string{"natural_person", "legal_person"}
+	ficheSigners = []string{"direct_supervisor", "hr_manager", "general_director", "mentor"}
+)
+
+// UserTypes returns the user types of the case document.
+func UserTypes() []string { return append([]string(nil), userTypes...) }

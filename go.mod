@@ -1,0 +1,9 @@
+module github.com/openwijkwerken/wijkwerken
+
+go 1.24
+
+require (
+	github.com/expr-lang/expr v1.17.8
+	github.com/shopspring/decimal v1.6.0
+	go.yaml.in/yaml/v3 v3.0.6
+)

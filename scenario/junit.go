@@ -1,0 +1,89 @@
+package scenario
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strings"
+)
+
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Time     string       `xml:"time,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name     string      `xml:"name,attr"`
+	Tests    int         `xml:"tests,attr"`
+	Failures int         `xml:"failures,attr"`
+	Time     string      `xml:"time,attr"`
+	Cases    []junitCase `xml:"testcase"`
+}
+
+type junitCase struct {
+	Name      string        `xml:"name,attr"`
+	Classname string        `xml:"classname,attr"`
+	File      string        `xml:"file,attr"`
+	Line      int           `xml:"line,attr"`
+	Time      string        `xml:"time,attr"`
+	Failure   *junitFailure `xml:"failure,omitempty"`
+}
+
+type junitFailure struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr"`
+	Text    string `xml:",chardata"`
+}
+
+// WriteJUnit writes the report as JUnit XML: a testsuite per scenario file
+// and a testcase per scenario, with the failures and the trace.
+func (r *Report) WriteJUnit(w io.Writer) error {
+	root := junitSuites{Name: "wijkwerken scenarios (" + r.Rulebook + ")", Tests: len(r.Outcomes), Failures: r.Failed, Time: seconds(r.Duration.Seconds())}
+	idx := map[*Suite]int{}
+	for _, o := range r.Outcomes {
+		i, ok := idx[o.Suite]
+		if !ok {
+			name := o.Suite.File
+			if o.Suite.Title != "" {
+				name += " (" + o.Suite.Title + ")"
+			}
+			root.Suites = append(root.Suites, junitSuite{Name: name})
+			i = len(root.Suites) - 1
+			idx[o.Suite] = i
+		}
+		s := &root.Suites[i]
+		c := junitCase{Name: o.Scenario.Name, Classname: o.Suite.File, File: o.Scenario.Pos.File, Line: o.Scenario.Pos.Line, Time: seconds(o.Duration.Seconds())}
+		s.Tests++
+		if !o.Passed() {
+			s.Failures++
+			var lines []string
+			for _, f := range o.Failures {
+				lines = append(lines, f.Format(o.Scenario.Name))
+			}
+			var detail strings.Builder
+			detail.WriteString(strings.Join(lines, "\n"))
+			if o.Trace != nil && len(o.Trace.Steps) > 0 {
+				detail.WriteString("\ntrace:\n")
+				o.Trace.Format(&detail, "en")
+			}
+			c.Failure = &junitFailure{Message: lines[0], Type: "ScenarioFailure", Text: detail.String()}
+		}
+		s.Cases = append(s.Cases, c)
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(root); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+func seconds(s float64) string { return fmt.Sprintf("%.6f", s) }

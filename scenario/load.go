@@ -1,0 +1,320 @@
+// Package scenario loads regulation scenario files, runs them against a
+// rulebook and reports the outcome: the CI contract of DESIGN.md.
+//
+// A scenario file is YAML (or JSON):
+//
+//	suite: referrer choice            # optional title
+//	scenarios:
+//	  - name: a leefloon recipient is referred by the OCMW
+//	    cite: BVR wijk-werken art. 2  # optional
+//	    date: 2024-03-01              # the decision date
+//	    case: { ... }                 # the case document (package dossier)
+//	    expect:                       # output path -> expected value
+//	      eligibility.eligible: true
+//	      eligibility.referrer: ocmw
+//	    # or instead of expect:  expect_error: "substring of the error"
+//
+// Expected values are compared with the JSON form of the output: numbers
+// and decimals by value (49.2 equals "49.20"), dates as YYYY-MM-DD, lists of
+// reason codes as sets. An unknown path in expect is an error of the file; a
+// path the decision did not compute fails as "not computed".
+package scenario
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	wk "github.com/openwijkwerken/wijkwerken"
+	"github.com/openwijkwerken/wijkwerken/decision"
+	"github.com/openwijkwerken/wijkwerken/dossier"
+	"go.yaml.in/yaml/v3"
+)
+
+// Suite is one scenario file.
+type Suite struct {
+	File      string      `json:"file"`
+	Title     string      `json:"suite,omitempty"`
+	Scenarios []*Scenario `json:"scenarios"`
+}
+
+// Scenario is one decision to make and what it must come to.
+type Scenario struct {
+	Name        string        `json:"name"`
+	Cite        string        `json:"cite,omitempty"`
+	Description string        `json:"description,omitempty"`
+	Date        wk.Date       `json:"date"`
+	Case        *dossier.Case `json:"case,omitempty"`
+	Expect      []Expectation `json:"expect,omitempty"`
+	ExpectError string        `json:"expect_error,omitempty"`
+	Pos         wk.Position   `json:"pos"`
+
+	// inputErr is what was wrong with the scenario's date or case: the
+	// decision's error, which expect_error may be about.
+	inputErr error
+}
+
+// Expectation is one expected output.
+type Expectation struct {
+	Path string      `json:"path"`
+	Want *yaml.Node  `json:"-"`
+	Pos  wk.Position `json:"pos"`
+}
+
+// WantString formats the expected value as written.
+func (e Expectation) WantString() string { return nodeString(e.Want) }
+
+func nodeString(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		items := make([]string, len(n.Content))
+		for i, c := range n.Content {
+			items[i] = nodeString(c)
+		}
+		return "[" + strings.Join(items, ", ") + "]"
+	case yaml.MappingNode:
+		return "{...}"
+	}
+	if n.Tag == "!!null" {
+		return "null"
+	}
+	return n.Value
+}
+
+// LoadPaths reads scenario files from the file system. Each path is a file
+// or a directory, searched recursively for *.yaml, *.yml and *.json files.
+// Every problem of every file is reported at once in a *wijkwerken.LoadError.
+func LoadPaths(paths ...string) ([]*Suite, error) {
+	var files []string
+	for _, p := range paths {
+		st, err := os.Stat(p)
+		if err != nil {
+			return nil, err
+		}
+		if !st.IsDir() {
+			files = append(files, p)
+			continue
+		}
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() && isScenarioFile(path) {
+				files = append(files, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("no scenario files (*.yaml, *.yml, *.json) in %s", strings.Join(paths, ", "))
+	}
+	sort.Strings(files)
+	var suites []*Suite
+	var all wk.LoadError
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		s, err := Parse(f, data)
+		if err != nil {
+			if le, ok := err.(*wk.LoadError); ok {
+				all.Problems = append(all.Problems, le.Problems...)
+				continue
+			}
+			return nil, err
+		}
+		suites = append(suites, s)
+	}
+	if len(all.Problems) > 0 {
+		return nil, &all
+	}
+	return suites, nil
+}
+
+func isScenarioFile(p string) bool {
+	switch filepath.Ext(p) {
+	case ".yaml", ".yml", ".json":
+		return true
+	}
+	return false
+}
+
+var scenarioKeys = []string{"name", "cite", "description", "date", "case", "expect", "expect_error"}
+
+// Parse reads one scenario file. file names it in errors. Problems of the
+// file itself (syntax, unknown keys, unknown output paths, a scenario
+// without name, date or expectation) are reported at once in a
+// *wijkwerken.LoadError; problems of a scenario's case or date are kept for
+// the run, where they are the decision's error.
+func Parse(file string, data []byte) (*Suite, error) {
+	var ps []wk.Problem
+	add := func(n *yaml.Node, id, format string, args ...any) {
+		pos := wk.Position{File: file}
+		if n != nil {
+			pos.Line, pos.Column = n.Line, n.Column
+		}
+		ps = append(ps, wk.Problem{Pos: pos, ID: id, Msg: fmt.Sprintf(format, args...)})
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		ps = append(ps, wk.Problem{Pos: wk.Position{File: file, Line: yamlLine(err)}, Msg: strings.TrimPrefix(err.Error(), "yaml: ")})
+		return nil, &wk.LoadError{Problems: ps}
+	}
+	if len(doc.Content) == 0 {
+		add(nil, "", "empty file")
+		return nil, &wk.LoadError{Problems: ps}
+	}
+	s := &Suite{File: file}
+	root := doc.Content[0]
+	var list *yaml.Node
+	switch root.Kind {
+	case yaml.SequenceNode:
+		list = root
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(root.Content); i += 2 {
+			k, v := root.Content[i], root.Content[i+1]
+			switch k.Value {
+			case "suite":
+				s.Title = v.Value
+			case "scenarios":
+				list = v
+			default:
+				add(k, "", "unknown key %q (want suite: and scenarios:)", k.Value)
+			}
+		}
+	default:
+		add(root, "", "want a mapping with scenarios: (or a list of scenarios)")
+	}
+	if list == nil {
+		if len(ps) == 0 {
+			add(root, "", "no scenarios: list")
+		}
+		return nil, &wk.LoadError{Problems: ps}
+	}
+	if list.Kind != yaml.SequenceNode {
+		add(list, "", "scenarios: want a list")
+		return nil, &wk.LoadError{Problems: ps}
+	}
+	names := map[string]int{}
+	for _, n := range list.Content {
+		sc := &Scenario{Pos: wk.Position{File: file, Line: n.Line}}
+		if n.Kind != yaml.MappingNode {
+			add(n, "", "a scenario is a mapping with name:, date:, case: and expect:")
+			continue
+		}
+		f := map[string]*yaml.Node{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			if !contains(scenarioKeys, k.Value) {
+				msg := fmt.Sprintf("unknown key %q", k.Value)
+				if sg := wk.Suggest(k.Value, scenarioKeys); sg != "" {
+					msg += fmt.Sprintf(" (did you mean %q?)", sg)
+				}
+				add(k, "", "%s", msg)
+				continue
+			}
+			f[k.Value] = n.Content[i+1]
+		}
+		sc.Name = scalarOf(f["name"])
+		id := "scenario " + fmt.Sprintf("%q", sc.Name)
+		if sc.Name == "" {
+			add(n, "", "scenario without name:")
+			id = ""
+		} else if prev, dup := names[sc.Name]; dup {
+			add(f["name"], id, "name used twice in this file (first at line %d)", prev)
+		} else {
+			names[sc.Name] = n.Line
+		}
+		sc.Cite = scalarOf(f["cite"])
+		sc.Description = scalarOf(f["description"])
+		if dn := f["date"]; dn == nil {
+			add(n, id, "missing date: (the decision date)")
+		} else if d, err := wk.ParseDate(dn.Value); err != nil || dn.Kind != yaml.ScalarNode {
+			sc.inputErr = fmt.Errorf("%s:%d: date: %v", file, dn.Line, err)
+		} else {
+			sc.Date = d
+		}
+		if cn := f["case"]; cn == nil {
+			add(n, id, "missing case:")
+		} else {
+			c, err := dossier.DecodeCase(file, cn)
+			if err != nil && sc.inputErr == nil {
+				sc.inputErr = err
+			}
+			sc.Case = c
+		}
+		en, xn := f["expect"], f["expect_error"]
+		switch {
+		case en != nil && xn != nil:
+			add(xn, id, "give expect: or expect_error:, not both")
+		case en == nil && xn == nil:
+			add(n, id, "missing expect: (or expect_error:)")
+		case xn != nil:
+			sc.ExpectError = scalarOf(xn)
+			if sc.ExpectError == "" {
+				add(xn, id, "expect_error: give a part of the expected error message")
+			}
+		default:
+			if en.Kind != yaml.MappingNode || len(en.Content) == 0 {
+				add(en, id, "expect: want a mapping of output paths to values")
+				break
+			}
+			for i := 0; i+1 < len(en.Content); i += 2 {
+				k, v := en.Content[i], en.Content[i+1]
+				if !decision.Known(k.Value) {
+					msg := fmt.Sprintf("unknown output path %q", k.Value)
+					var all []string
+					for _, p := range decision.Paths() {
+						all = append(all, p.Path)
+					}
+					if sg := wk.Suggest(k.Value, all); sg != "" {
+						msg += fmt.Sprintf(" (did you mean %q?)", sg)
+					}
+					add(k, id, "%s", msg)
+					continue
+				}
+				sc.Expect = append(sc.Expect, Expectation{Path: k.Value, Want: v, Pos: wk.Position{File: file, Line: k.Line}})
+			}
+		}
+		s.Scenarios = append(s.Scenarios, sc)
+	}
+	if len(s.Scenarios) == 0 && len(ps) == 0 {
+		add(list, "", "no scenarios")
+	}
+	if len(ps) > 0 {
+		return nil, &wk.LoadError{Problems: ps}
+	}
+	return s, nil
+}
+
+func scalarOf(n *yaml.Node) string {
+	if n == nil || n.Kind != yaml.ScalarNode {
+		return ""
+	}
+	return n.Value
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func yamlLine(err error) int {
+	var line int
+	s := err.Error()
+	if i := strings.Index(s, "line "); i >= 0 {
+		fmt.Sscanf(s[i:], "line %d", &line)
+	}
+	return line
+}

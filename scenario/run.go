@@ -1,0 +1,272 @@
+package scenario
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	wk "github.com/openwijkwerken/wijkwerken"
+	"github.com/openwijkwerken/wijkwerken/decision"
+	"github.com/shopspring/decimal"
+	"go.yaml.in/yaml/v3"
+)
+
+// Runner runs scenarios against one rulebook. It is safe for concurrent use.
+type Runner struct {
+	eng *decision.Engine
+}
+
+// NewRunner compiles the rulebook for running scenarios.
+func NewRunner(rb *wk.Rulebook) (*Runner, error) {
+	eng, err := decision.New(rb)
+	if err != nil {
+		return nil, err
+	}
+	return &Runner{eng: eng}, nil
+}
+
+// Outcome is what running one scenario came to.
+type Outcome struct {
+	Suite    *Suite
+	Scenario *Scenario
+	Failures []Failure
+	// Err is the decision's error when the scenario did not expect one.
+	Err      error
+	Trace    *wk.Trace
+	Duration time.Duration
+}
+
+// Passed reports whether every expectation held.
+func (o *Outcome) Passed() bool { return len(o.Failures) == 0 }
+
+// Failure is one expectation that did not hold.
+type Failure struct {
+	Pos  wk.Position `json:"pos"`
+	Path string      `json:"path,omitempty"`
+	Want string      `json:"want"`
+	Got  string      `json:"got"`
+}
+
+// Format writes the failure as file:line: scenario "name": path: want X, got Y.
+func (f Failure) Format(scenario string) string {
+	if f.Path == "" {
+		return fmt.Sprintf("%s: scenario %q: want %s, got %s", f.Pos, scenario, f.Want, f.Got)
+	}
+	return fmt.Sprintf("%s: scenario %q: %s: want %s, got %s", f.Pos, scenario, f.Path, f.Want, f.Got)
+}
+
+// Report is the outcome of a run.
+type Report struct {
+	Rulebook string
+	Outcomes []*Outcome
+	Passed   int
+	Failed   int
+	Duration time.Duration
+}
+
+// OK reports whether every scenario passed.
+func (r *Report) OK() bool { return r.Failed == 0 }
+
+// Run runs every scenario of the suites, in order. It stops early, with the
+// context's error, when ctx is done.
+func (r *Runner) Run(ctx context.Context, suites []*Suite) (*Report, error) {
+	rep := &Report{Rulebook: r.eng.Rulebook().Name()}
+	start := time.Now()
+	for _, s := range suites {
+		for _, sc := range s.Scenarios {
+			if err := ctx.Err(); err != nil {
+				return rep, err
+			}
+			o := r.RunScenario(sc)
+			o.Suite = s
+			rep.Outcomes = append(rep.Outcomes, o)
+			if o.Passed() {
+				rep.Passed++
+			} else {
+				rep.Failed++
+			}
+		}
+	}
+	rep.Duration = time.Since(start)
+	return rep, nil
+}
+
+// RunScenario decides one scenario and checks its expectations.
+func (r *Runner) RunScenario(sc *Scenario) *Outcome {
+	start := time.Now()
+	o := &Outcome{Scenario: sc}
+	defer func() { o.Duration = time.Since(start) }()
+	var errs []error
+	var res *decision.Result
+	if sc.inputErr != nil {
+		errs = append(errs, sc.inputErr)
+	} else {
+		var err error
+		res, err = r.eng.Decide(sc.Date, sc.Case, wk.WithTrace())
+		if err != nil {
+			errs = append(errs, err)
+		} else {
+			for _, ae := range res.Errors {
+				errs = append(errs, ae)
+			}
+		}
+		if res != nil {
+			o.Trace = res.Trace
+		}
+	}
+	if sc.ExpectError != "" {
+		for _, err := range errs {
+			if strings.Contains(strings.ToLower(err.Error()), strings.ToLower(sc.ExpectError)) {
+				return o
+			}
+		}
+		got := "no error"
+		if len(errs) > 0 {
+			got = fmt.Sprintf("error %q", errors.Join(errs...).Error())
+		}
+		o.Failures = append(o.Failures, Failure{Pos: sc.Pos, Want: fmt.Sprintf("an error containing %q", sc.ExpectError), Got: got})
+		return o
+	}
+	if res == nil {
+		o.Err = errors.Join(errs...)
+		for _, e := range sc.Expect {
+			o.Failures = append(o.Failures, Failure{Pos: e.Pos, Path: e.Path, Want: e.WantString(), Got: "not computed: " + oneLine(o.Err)})
+		}
+		return o
+	}
+	for _, e := range sc.Expect {
+		got, ok := res.Get(e.Path)
+		if !ok {
+			why := "not computed"
+			if err := res.Err(e.Path); err != nil {
+				why += ": " + oneLine(err)
+			} else {
+				why += " (the case lacks what " + decision.AreaOf(e.Path) + " needs)"
+			}
+			o.Failures = append(o.Failures, Failure{Pos: e.Pos, Path: e.Path, Want: e.WantString(), Got: why})
+			continue
+		}
+		if !Match(e.Want, got) {
+			o.Failures = append(o.Failures, Failure{Pos: e.Pos, Path: e.Path, Want: e.WantString(), Got: decision.FormatValue(got)})
+		}
+	}
+	return o
+}
+
+func oneLine(err error) string {
+	return strings.Join(strings.Fields(err.Error()), " ")
+}
+
+// Match compares an expected value, as written in a scenario file, with an
+// output value, as DESIGN.md says: numbers and decimals by value, dates as
+// YYYY-MM-DD, lists of reason codes as sets, null with a computed null.
+func Match(want *yaml.Node, got any) bool {
+	if want.Kind == yaml.AliasNode {
+		want = want.Alias
+	}
+	if want.Kind == yaml.ScalarNode && want.Tag == "!!null" {
+		switch g := got.(type) {
+		case nil:
+			return true
+		case wk.Date:
+			return g.IsZero()
+		}
+		return false
+	}
+	switch g := got.(type) {
+	case nil:
+		return false
+	case []string:
+		var w []string
+		switch want.Kind {
+		case yaml.SequenceNode:
+			for _, c := range want.Content {
+				if c.Kind != yaml.ScalarNode {
+					return false
+				}
+				w = append(w, c.Value)
+			}
+		case yaml.ScalarNode:
+			w = []string{want.Value}
+		default:
+			return false
+		}
+		return sameSet(w, g)
+	}
+	if want.Kind != yaml.ScalarNode {
+		return false
+	}
+	switch g := got.(type) {
+	case bool:
+		return want.Tag == "!!bool" && strings.EqualFold(want.Value, fmt.Sprint(g))
+	case string:
+		return want.Value == g
+	case int:
+		return decEqual(want.Value, decimal.NewFromInt(int64(g)))
+	case decimal.Decimal:
+		return decEqual(want.Value, g)
+	case wk.Date:
+		d, err := wk.ParseDate(strings.TrimSpace(want.Value))
+		return err == nil && d == g
+	}
+	return want.Value == fmt.Sprint(got)
+}
+
+func decEqual(s string, d decimal.Decimal) bool {
+	w, err := decimal.NewFromString(strings.TrimSpace(s))
+	return err == nil && w.Equal(d)
+}
+
+func sameSet(a, b []string) bool {
+	set := func(l []string) []string {
+		m := map[string]bool{}
+		var out []string
+		for _, s := range l {
+			if !m[s] {
+				m[s] = true
+				out = append(out, s)
+			}
+		}
+		sort.Strings(out)
+		return out
+	}
+	x, y := set(a), set(b)
+	if len(x) != len(y) {
+		return false
+	}
+	for i := range x {
+		if x[i] != y[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// WriteText writes the report for a terminal: each failure as
+// file:line: scenario "name": path: want X, got Y, followed by the decision's
+// trace, then the closing line "N passed, M failed".
+func (r *Report) WriteText(w io.Writer, verbose bool) {
+	for _, o := range r.Outcomes {
+		if o.Passed() {
+			if verbose {
+				fmt.Fprintf(w, "ok   %s: %s\n", o.Scenario.Pos, o.Scenario.Name)
+			}
+			continue
+		}
+		for _, f := range o.Failures {
+			fmt.Fprintln(w, f.Format(o.Scenario.Name))
+		}
+		if o.Scenario.Cite != "" {
+			fmt.Fprintf(w, "    cite: %s\n", o.Scenario.Cite)
+		}
+		if o.Trace != nil && len(o.Trace.Steps) > 0 {
+			fmt.Fprintln(w, "    trace:")
+			o.Trace.Format(w, "en")
+		}
+	}
+	fmt.Fprintf(w, "%d passed, %d failed\n", r.Passed, r.Failed)
+}

@@ -1,0 +1,100 @@
+package wijkwerken
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Trace is the explanation of a decision: every rule evaluated, in order,
+// with its citation, its outcome and the parameter values it read.
+type Trace struct {
+	Steps []Step `json:"steps"`
+}
+
+// Step is one rule evaluated for a decision.
+type Step struct {
+	Area       string     `json:"area"`
+	Rule       string     `json:"rule"`
+	Cite       string     `json:"cite"`
+	From       Date       `json:"from"`
+	To         Date       `json:"to,omitempty"`
+	Pos        Position   `json:"pos"`
+	Expression string     `json:"expression"`
+	Kind       string     `json:"kind"`            // "condition" or "value"
+	Fired      *bool      `json:"fired,omitempty"` // conditions: whether it holds
+	Reason     string     `json:"reason,omitempty"`
+	Output     string     `json:"output,omitempty"` // values: what was computed
+	Value      any        `json:"value,omitempty"`
+	Params     []ParamUse `json:"params,omitempty"`
+}
+
+// ParamUse is a parameter value a rule read: which value of the timeline
+// (From, To), on which date (At) and under which citation.
+type ParamUse struct {
+	ID    string `json:"id"`
+	Value Value  `json:"value"`
+	Unit  string `json:"unit,omitempty"`
+	At    Date   `json:"at"`
+	From  Date   `json:"from"`
+	To    Date   `json:"to,omitempty"`
+	Cite  string `json:"cite"`
+}
+
+type traceStep struct{ Step }
+
+func (s *traceStep) record(rb *Rulebook, idx int, at Date) {
+	p := rb.params[rb.paramOrder[idx]]
+	u := ParamUse{ID: p.ID, Unit: p.Unit, At: at, Cite: p.Cite}
+	if v, ok := p.At(at); ok {
+		u.Value, u.From, u.To = v.Value, v.From, v.To
+		if v.Cite != "" {
+			u.Cite = v.Cite
+		}
+	}
+	for _, prev := range s.Params {
+		if prev.ID == u.ID && prev.At == u.At {
+			return
+		}
+	}
+	s.Params = append(s.Params, u)
+}
+
+// Format writes the trace for people to read, in Dutch ("nl") or English.
+func (t *Trace) Format(w io.Writer, lang string) {
+	for _, s := range t.Steps {
+		var outcome string
+		switch {
+		case s.Kind == "value":
+			outcome = fmt.Sprintf("%s = %s", s.Output, formatAny(s.Value))
+		case s.Fired != nil && *s.Fired:
+			outcome = "→ " + s.Reason
+		default:
+			outcome = map[bool]string{true: "niet van toepassing", false: "does not apply"}[lang == "nl"]
+		}
+		fmt.Fprintf(w, "  %-44s %s\n", s.Rule, outcome)
+		fmt.Fprintf(w, "      %s   [%s]\n", strings.Join(strings.Fields(s.Expression), " "), s.Cite)
+		for _, p := range s.Params {
+			to := "…"
+			if !p.To.IsZero() {
+				to = p.To.String()
+			}
+			fmt.Fprintf(w, "      %s = %s %s (%s..%s) [%s]\n", p.ID, p.Value, p.Unit, p.From, to, p.Cite)
+		}
+	}
+}
+
+func formatAny(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "null"
+	case []string:
+		return "[" + strings.Join(x, ", ") + "]"
+	case Date:
+		if x.IsZero() {
+			return "null"
+		}
+		return x.String()
+	}
+	return fmt.Sprint(v)
+}
