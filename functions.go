@@ -290,7 +290,7 @@ func buildSharedOptions() []expr.Option {
 		}, new(func(int, int) int)),
 
 		// Dates.
-		expr.Function("date", func(args ...any) (any, error) {
+		expr.Function("parse_date", func(args ...any) (any, error) {
 			return ParseDate(args[0].(string))
 		}, new(func(string) Date)),
 		fn2("add_days", func(d Date, n int) Date { return d.AddDays(n) }),

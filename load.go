@@ -289,6 +289,7 @@ func parseRulebookFile(file string, data []byte, ps *problems) ([]*Parameter, []
 		} else {
 			for _, e := range n.Content {
 				if p := parseParameter(file, e, ps); p != nil {
+					checkParamCite(p, ps)
 					params = append(params, p)
 				}
 			}
@@ -321,8 +322,21 @@ func entryID(file string, f map[string]*yaml.Node, n *yaml.Node, ps *problems) s
 	return id
 }
 
+// peekID returns the id: of an entry before its fields are checked, so that
+// every problem of the entry can name it.
+func peekID(n *yaml.Node) string {
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == "id" {
+				return n.Content[i+1].Value
+			}
+		}
+	}
+	return ""
+}
+
 func parseParameter(file string, n *yaml.Node, ps *problems) *Parameter {
-	f := fields(file, n, "", ps, paramKeys...)
+	f := fields(file, n, peekID(n), ps, paramKeys...)
 	id := entryID(file, f, n, ps)
 	p := &Parameter{ID: id, Pos: Position{File: file, Line: n.Line}}
 	if ts, ok := scalar(file, f["type"], id, "type", ps); ok {
@@ -352,15 +366,20 @@ func parseParameter(file string, n *yaml.Node, ps *problems) *Parameter {
 			}
 		}
 	}
-	if p.Cite == "" {
-		for _, v := range p.Values {
-			if v.Cite == "" {
-				ps.add(file, n, id, "missing cite: give the article or source on the parameter or on each value")
-				break
-			}
+	return p
+}
+
+// checkParamCite reports a parameter value without a citation.
+func checkParamCite(p *Parameter, ps *problems) {
+	if p.Cite != "" {
+		return
+	}
+	for _, v := range p.Values {
+		if v.Cite == "" {
+			ps.list = append(ps.list, Problem{Pos: p.Pos, ID: p.ID, Msg: "missing cite: give the article or source on the parameter or on each value"})
+			return
 		}
 	}
-	return p
 }
 
 func parseParamValue(file string, n *yaml.Node, id string, k Kind, ps *problems) (ParamValue, bool) {
@@ -381,6 +400,9 @@ func parseParamValue(file string, n *yaml.Node, id string, k Kind, ps *problems)
 	if vn == nil {
 		ps.add(file, n, id, "missing value")
 		return v, false
+	}
+	if k == KindInvalid {
+		return v, false // the type is reported already
 	}
 	val, err := nodeValue(vn, k)
 	if err != nil {
@@ -428,7 +450,7 @@ func parseRule(file string, n *yaml.Node, area, reform string, ps *problems) *Ru
 // readRule reads a rule entry, reporting malformed fields but not missing
 // ones (a reform's replacement inherits those; see checkRule).
 func readRule(file string, n *yaml.Node, area, reform string, ps *problems) *Rule {
-	f := fields(file, n, "", ps, ruleKeys...)
+	f := fields(file, n, peekID(n), ps, ruleKeys...)
 	id := entryID(file, f, n, ps)
 	r := &Rule{ID: id, Area: area, Reform: reform, Pos: Position{File: file, Line: n.Line}}
 	if a, ok := scalar(file, f["area"], id, "area", ps); ok {

@@ -216,6 +216,7 @@ func (rb *Rulebook) apply(rf *Reform) (*Rulebook, error) {
 		if np.Cite == "" {
 			np.Cite = rf.Cite
 		}
+		checkParamCite(&np, &ps)
 		for i := range np.Values {
 			np.Values[i].Reform = rf.Name
 		}
