@@ -261,10 +261,10 @@ func (r *Report) WriteText(w io.Writer, verbose bool) {
 			fmt.Fprintln(w, f.Format(o.Scenario.Name))
 		}
 		if o.Scenario.Cite != "" {
-			fmt.Fprintf(w, "    cite: %s\n", o.Scenario.Cite)
+			fmt.Fprintf(w, "  cite: %s\n", o.Scenario.Cite)
 		}
 		if o.Trace != nil && len(o.Trace.Steps) > 0 {
-			fmt.Fprintln(w, "    trace:")
+			fmt.Fprintln(w, "  trace:")
 			o.Trace.Format(w, "en")
 		}
 	}

@@ -79,7 +79,7 @@ func cmdEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		opts = append(opts, wk.WithTrace())
 	}
 	res, err := eng.Decide(date, c, opts...)
-	if err != nil && res == nil {
+	if err != nil {
 		report(stderr, err)
 		return exitFail
 	}

@@ -1,0 +1,179 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func runCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(args, strings.NewReader(""), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+const scenarios = "../../testdata/scenarios"
+
+func TestTestCommandPasses(t *testing.T) {
+	code, out, errs := runCLI(t, "test", scenarios)
+	require.Equal(t, 0, code, out+errs)
+	assert.Regexp(t, `(?m)^\d+ passed, 0 failed$`, out)
+}
+
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
+	return p
+}
+
+func TestTestCommandFailureExits1WithFileLine(t *testing.T) {
+	p := writeFile(t, "wrong.yaml", `scenarios:
+  - name: wrong expectation
+    date: 2024-03-01
+    case:
+      person: {domicile_region: flanders, registered_jobseeker: true, income: leefloon}
+    expect:
+      eligibility.referrer: vdab
+`)
+	code, out, _ := runCLI(t, "test", p)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, out, p+`:7: scenario "wrong expectation": eligibility.referrer: want vdab, got ocmw`)
+	assert.Contains(t, out, "0 passed, 1 failed")
+}
+
+func TestTestCommandBrokenFileExits2(t *testing.T) {
+	p := writeFile(t, "broken.yaml", "scenarios:\n  - name: x\n    date: 2024-03-01\n    case: {}\n    expect: {eligibility.elegible: true}\n")
+	code, _, errs := runCLI(t, "test", p)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errs, p+`:5:14: scenario "x": unknown output path "eligibility.elegible"`)
+
+	p = writeFile(t, "syntax.yaml", "scenarios: [\n")
+	code, _, _ = runCLI(t, "test", p)
+	assert.Equal(t, 2, code)
+
+	code, _, _ = runCLI(t, "test", "--rulebook", t.TempDir(), scenarios)
+	assert.Equal(t, 2, code, "an empty rulebook directory is a broken rulebook")
+}
+
+func TestTestCommandJUnitHasOneTestcasePerScenario(t *testing.T) {
+	junit := filepath.Join(t.TempDir(), "junit.xml")
+	code, out, _ := runCLI(t, "test", "--junit", junit, scenarios)
+	require.Equal(t, 0, code)
+	data, err := os.ReadFile(junit)
+	require.NoError(t, err)
+	var doc struct {
+		Tests  int `xml:"tests,attr"`
+		Suites []struct {
+			Cases []struct {
+				Name string `xml:"name,attr"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	require.NoError(t, xml.Unmarshal(data, &doc))
+	n := 0
+	for _, s := range doc.Suites {
+		n += len(s.Cases)
+	}
+	assert.Equal(t, doc.Tests, n)
+	assert.Contains(t, out, strings.TrimSpace(strings.Split(out, "\n")[0]))
+	assert.GreaterOrEqual(t, n, 30)
+}
+
+func TestReformFlipsExactlyTheInterimScenarios(t *testing.T) {
+	code, out, _ := runCLI(t, "test", "--reform", "../../testdata/reforms/interim-15-days.yaml", scenarios+"/eligibility")
+	assert.Equal(t, 1, code)
+	var failed []string
+	for _, l := range strings.Split(out, "\n") {
+		if i := strings.Index(l, `scenario "`); i >= 0 && strings.Contains(l, "want") {
+			failed = append(failed, l[i:])
+		}
+	}
+	// 11, 12 and 15 days become tolerated (not more than 15); 28 days stays
+	// over the limit, and 10 days was tolerated already.
+	assert.ElementsMatch(t, []string{
+		`scenario "11 days of interim work in 28 days ends the right": eligibility.eligible: want false, got true`,
+		`scenario "11 days of interim work in 28 days ends the right": eligibility.reasons: want [interim_limit_exceeded], got []`,
+		`scenario "a leefloon recipient with too much interim work is excluded too": eligibility.reasons: want [interim_limit_exceeded], got []`,
+		`scenario "every reason at once": eligibility.reasons: want [not_domiciled_in_flanders, not_registered_jobseeker, social_economy_highest, faster_route_available, interim_limit_exceeded], got [not_domiciled_in_flanders, not_registered_jobseeker, social_economy_highest, faster_route_available]`,
+	}, failed)
+}
+
+func TestEval(t *testing.T) {
+	code, out, errs := runCLI(t, "eval", "../../testdata/cases/leefloon-household.yaml")
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, out, "Decision on 2024-03-01 (rulebook: reference)")
+	assert.Contains(t, out, "referrer               ocmw")
+	assert.Contains(t, out, "eligibility.referrer")
+
+	code, out, _ = runCLI(t, "eval", "--json", "--date", "2025-01-01", "../../testdata/cases/leefloon-household.yaml")
+	require.Equal(t, 0, code)
+	var doc map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &doc))
+	assert.Equal(t, "2025-01-01", doc["date"])
+	assert.Equal(t, map[string]any{"eligible": true, "reasons": []any{}, "referrer": "ocmw"}, doc["eligibility"])
+
+	code, out, _ = runCLI(t, "eval", "--lang", "nl", "--date", "2024-03-01", writeFile(t, "c.yaml", "person: {domicile_region: brussels, income: leefloon}\n"))
+	require.Equal(t, 0, code)
+	assert.Contains(t, out, "niet gedomicilieerd in het Vlaamse Gewest")
+
+	code, _, errs = runCLI(t, "eval", writeFile(t, "c.yaml", "person: {domicile_region: flanders, income: salary}\n"))
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errs, `c.yaml:1:45: case.person.income: unknown value "salary"`)
+
+	code, _, errs = runCLI(t, "eval", writeFile(t, "c.yaml", "person: {domicile_region: flanders, income: none}\n"))
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errs, "no decision date")
+
+	code, _, errs = runCLI(t, "eval", "--date", "2017-06-01", "../../testdata/cases/leefloon-household.yaml")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errs, "2017-06-01")
+}
+
+func TestParamsRulesLint(t *testing.T) {
+	code, out, _ := runCLI(t, "params", "--at", "2020-01-01")
+	require.Equal(t, 0, code)
+	assert.Regexp(t, `vouchers\.tax_rate\s+0\.2\s`, out)
+	assert.NotRegexp(t, `vouchers\.tax_rate\s+0\.3\s`, out)
+
+	code, out, _ = runCLI(t, "params", "--reform", "../../testdata/reforms/interim-15-days.yaml", "--at", "2024-06-01")
+	require.Equal(t, 0, code)
+	assert.Regexp(t, `eligibility\.interim_days_max\s+15\s.*reform interim tolerance of 15 days from 2024`, out)
+
+	code, out, _ = runCLI(t, "rules", "--area", "eligibility")
+	require.Equal(t, 0, code)
+	assert.Contains(t, out, "eligibility.referrer")
+	assert.Contains(t, out, "output referrer")
+
+	code, _, errs := runCLI(t, "rules", "--area", "eligibilty")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errs, `did you mean "eligibility"`)
+
+	code, out, _ = runCLI(t, "lint")
+	assert.Equal(t, 0, code)
+	assert.Contains(t, out, "ok: reference")
+
+	bad := writeFile(t, "bad.yaml", "reform: bad\ncite: x\nreplace_rules:\n  - id: eligibility.interim\n    when: person.interim > 3\n")
+	code, _, errs = runCLI(t, "lint", bad)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errs, bad+":5")
+	assert.Contains(t, errs, "eligibility.interim")
+}
+
+func TestUsage(t *testing.T) {
+	code, _, errs := runCLI(t)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errs, "Usage")
+	code, _, _ = runCLI(t, "frobnicate")
+	assert.Equal(t, 2, code)
+	code, _, _ = runCLI(t, "test")
+	assert.Equal(t, 2, code)
+}
