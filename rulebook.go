@@ -51,7 +51,7 @@ type Parameter struct {
 // set, refine the parameter's own.
 type ParamValue struct {
 	From       Date     `json:"from"`
-	To         Date     `json:"to,omitempty"`
+	To         Date     `json:"to,omitzero"`
 	Value      Value    `json:"value"`
 	Cite       string   `json:"cite,omitempty"`
 	Confidence string   `json:"confidence,omitempty"`
@@ -94,7 +94,7 @@ type Rule struct {
 	Area        string   `json:"area"`
 	Cite        string   `json:"cite"`
 	From        Date     `json:"from"`
-	To          Date     `json:"to,omitempty"`
+	To          Date     `json:"to,omitzero"`
 	Confidence  string   `json:"confidence,omitempty"`
 	Source      string   `json:"source,omitempty"`
 	Description Text     `json:"description"`

@@ -18,7 +18,7 @@ type Step struct {
 	Rule       string     `json:"rule"`
 	Cite       string     `json:"cite"`
 	From       Date       `json:"from"`
-	To         Date       `json:"to,omitempty"`
+	To         Date       `json:"to,omitzero"`
 	Pos        Position   `json:"pos"`
 	Expression string     `json:"expression"`
 	Kind       string     `json:"kind"`            // "condition" or "value"
@@ -37,7 +37,7 @@ type ParamUse struct {
 	Unit  string `json:"unit,omitempty"`
 	At    Date   `json:"at"`
 	From  Date   `json:"from"`
-	To    Date   `json:"to,omitempty"`
+	To    Date   `json:"to,omitzero"`
 	Cite  string `json:"cite"`
 }
 

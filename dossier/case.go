@@ -73,7 +73,7 @@ type Partner struct {
 type Trajectory struct {
 	Start wk.Date `json:"start,omitzero" expr:"start"`
 	// Evaluations are the dates of the evaluations held.
-	Evaluations []wk.Date `json:"evaluations,omitempty" expr:"evaluations"`
+	Evaluations []wk.Date `json:"evaluations,omitzero" expr:"evaluations"`
 	// LastActivity is the last day with wijk-werk (for the lapse of the PWA
 	// transitional measure).
 	LastActivity wk.Date `json:"last_activity,omitzero" expr:"last_activity"`

@@ -38,7 +38,7 @@ func cmdParams(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		Value      wk.Value `json:"value"`
 		Unit       string   `json:"unit,omitempty"`
 		From       wk.Date  `json:"from"`
-		To         wk.Date  `json:"to,omitempty"`
+		To         wk.Date  `json:"to,omitzero"`
 		Confidence string   `json:"confidence,omitempty"`
 		Cite       string   `json:"cite"`
 		Reform     string   `json:"reform,omitempty"`

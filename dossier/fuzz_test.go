@@ -1,0 +1,25 @@
+package dossier_test
+
+import (
+	"testing"
+
+	"github.com/openwijkwerken/wijkwerken/dossier"
+)
+
+// FuzzParseCase: any input decodes to a valid case or a *CaseError, never a
+// panic.
+func FuzzParseCase(f *testing.F) {
+	f.Add([]byte(full))
+	f.Add([]byte("person: {domicile_region: flanders, income: salary}\n"))
+	f.Add([]byte(`{"person":{"domicile_region":"flanders","income":"none","interim_days_last_28":3}}`))
+	f.Add([]byte("trajectory: {start: 2024-02-30, hours: {\"2024-13\": -1}}\n"))
+	f.Add([]byte("a: &x [*x]\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := dossier.ParseCase("f.yaml", data)
+		if err == nil {
+			if vErr := c.Validate(); vErr != nil {
+				t.Fatalf("decoded case fails validation: %v", vErr)
+			}
+		}
+	})
+}
