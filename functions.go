@@ -42,15 +42,10 @@ type paramPatcher struct{ rb *Rulebook }
 var kindSuffix = map[Kind]string{KindInteger: "int", KindDecimal: "dec", KindDate: "date", KindString: "str", KindList: "list", KindBool: "bool"}
 
 func (p *paramPatcher) Visit(n *ast.Node) {
-	call, ok := (*n).(*ast.CallNode)
+	call, at, ok := paramCall(*n)
 	if !ok {
 		return
 	}
-	ident, ok := call.Callee.(*ast.IdentifierNode)
-	if !ok || (ident.Value != "param" && ident.Value != "param_at") {
-		return
-	}
-	at := ident.Value == "param_at"
 	if (at && len(call.Arguments) != 2) || (!at && len(call.Arguments) != 1) {
 		return // the checker reports the unknown function; Load reported the arity
 	}

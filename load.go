@@ -667,24 +667,33 @@ func paramRefs(root ast.Node) []paramRef {
 
 type refCollector struct{ refs []paramRef }
 
-func (c *refCollector) Visit(n *ast.Node) {
-	call, ok := (*n).(*ast.CallNode)
+// paramCall recognises a param("id") or param_at("id", d) call.
+func paramCall(n ast.Node) (call *ast.CallNode, at, ok bool) {
+	call, ok = n.(*ast.CallNode)
 	if !ok {
-		return
+		return nil, false, false
 	}
 	ident, ok := call.Callee.(*ast.IdentifierNode)
 	if !ok || (ident.Value != "param" && ident.Value != "param_at") {
+		return nil, false, false
+	}
+	return call, ident.Value == "param_at", true
+}
+
+func (c *refCollector) Visit(n *ast.Node) {
+	call, at, ok := paramCall(*n)
+	if !ok {
 		return
 	}
-	ref := paramRef{at: ident.Value == "param_at", offset: call.Location().From}
-	want := 1
-	if ref.at {
-		want = 2
+	ref := paramRef{at: at, offset: call.Location().From}
+	name, want := "param", 1
+	if at {
+		name, want = "param_at", 2
 	}
 	if len(call.Arguments) != want {
-		ref.err = fmt.Sprintf("%s takes %d argument(s), got %d", ident.Value, want, len(call.Arguments))
+		ref.err = fmt.Sprintf("%s takes %d argument(s), got %d", name, want, len(call.Arguments))
 	} else if s, ok := call.Arguments[0].(*ast.StringNode); !ok {
-		ref.err = ident.Value + `: the parameter id must be a quoted literal, e.g. param("hours.per_month_max")`
+		ref.err = name + `: the parameter id must be a quoted literal, e.g. param("hours.per_month_max")`
 	} else {
 		ref.id = s.Value
 	}
