@@ -298,6 +298,9 @@ func buildSharedOptions() []expr.Option {
 		fn1("start_of_month", func(d Date) Date { return d.StartOfMonth() }),
 		fn1("end_of_month", func(d Date) Date { return d.EndOfMonth() }),
 		fn1("is_set", func(d Date) bool { return !d.IsZero() }),
+		expr.Function("no_date", func(args ...any) (any, error) { return Date{}, nil }, new(func() Date)),
+		fn1("start_of_year", func(d Date) Date { return mkDate(d.Year(), 1, 1) }),
+		fn1("end_of_year", func(d Date) Date { return mkDate(d.Year(), 12, 31) }),
 		fn2("latest", func(a, b Date) Date {
 			if a.After(b) {
 				return a

@@ -727,3 +727,31 @@ func lineCol(src string, offset int) (int, int) {
 	}
 	return line, col
 }
+
+// JoinLoadErrors merges the *LoadErrors among errs into one, so that a
+// broken rulebook reports every problem of every area at once. Other errors
+// are joined beside it. It returns nil when every err is nil.
+func JoinLoadErrors(errs ...error) error {
+	var merged LoadError
+	var other []error
+	for _, err := range errs {
+		if err == nil {
+			continue
+		}
+		var le *LoadError
+		if errors.As(err, &le) {
+			merged.Problems = append(merged.Problems, le.Problems...)
+		} else {
+			other = append(other, err)
+		}
+	}
+	switch {
+	case len(other) > 0 && len(merged.Problems) > 0:
+		return errors.Join(append(other, &merged)...)
+	case len(other) > 0:
+		return errors.Join(other...)
+	case len(merged.Problems) > 0:
+		return &merged
+	}
+	return nil
+}

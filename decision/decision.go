@@ -15,6 +15,7 @@ import (
 	wk "github.com/openwijkwerken/wijkwerken"
 	"github.com/openwijkwerken/wijkwerken/dossier"
 	"github.com/openwijkwerken/wijkwerken/eligibility"
+	"github.com/openwijkwerken/wijkwerken/trajectory"
 )
 
 // Path describes one output path of the combined result.
@@ -34,6 +35,9 @@ var paths = []Path{
 	{"trajectory.transitional", "trajectory", "the PWA transitional measure applies"},
 	{"trajectory.next_evaluation_due", "trajectory", "evaluation deadline on the decision date"},
 	{"trajectory.evaluation_overdue", "trajectory", "the deadline has passed"},
+	{"trajectory.status", "trajectory", "not_started, active, suspended, ended or expired on the decision date"},
+	{"agreement.valid", "agreement", "the afsprakenblad records what it must, within the limits"},
+	{"agreement.reasons", "agreement", "what the afsprakenblad lacks or exceeds"},
 	{"hours.allowed", "hours", "hours that may be registered for the request"},
 	{"hours.counted", "hours", "started hours the request counts"},
 	{"hours.month_remaining", "hours", "hours still free in the month before the request"},
@@ -81,7 +85,11 @@ func AreaOf(path string) string { return known[path].Area }
 type Engine struct {
 	rb          *wk.Rulebook
 	eligibility *eligibility.Engine
+	trajectory  *trajectory.Engine
 }
+
+// areas are the rulebook areas the engines of this package decide.
+var areas = []string{eligibility.Area, trajectory.Area, trajectory.AreaHours, trajectory.AreaAgreement}
 
 // New compiles every area of the rulebook. Every problem of every area is
 // reported (as *wijkwerken.LoadError where the rules are at fault).
@@ -92,32 +100,21 @@ func New(rb *wk.Rulebook) (*Engine, error) {
 	if e.eligibility, err = eligibility.New(rb); err != nil {
 		errs = append(errs, err)
 	}
-	if err := joinLoadErrors(errs); err != nil {
+	if e.trajectory, err = trajectory.New(rb); err != nil {
+		errs = append(errs, err)
+	}
+	// A rule in an area no engine decides would be silently ignored (an
+	// area misspelled in a reform, say): that is a broken rulebook.
+	for _, r := range rb.Rules("") {
+		if !contains(areas, r.Area) {
+			e := &wk.UnknownError{What: "area", ID: r.Area, Known: areas}
+			errs = append(errs, &wk.LoadError{Problems: []wk.Problem{{Pos: r.Pos, ID: r.ID, Msg: e.Error() + " (areas: " + strings.Join(areas, ", ") + ")"}}})
+		}
+	}
+	if err := wk.JoinLoadErrors(errs...); err != nil {
 		return nil, err
 	}
 	return e, nil
-}
-
-// joinLoadErrors merges the areas' *LoadErrors into one, so that a broken
-// rulebook reports every problem at once.
-func joinLoadErrors(errs []error) error {
-	if len(errs) == 0 {
-		return nil
-	}
-	var merged wk.LoadError
-	var other []error
-	for _, err := range errs {
-		var le *wk.LoadError
-		if errors.As(err, &le) {
-			merged.Problems = append(merged.Problems, le.Problems...)
-		} else {
-			other = append(other, err)
-		}
-	}
-	if len(other) > 0 {
-		return errors.Join(append(other, &merged)...)
-	}
-	return &merged
 }
 
 // Rulebook returns the rulebook the engine decides with.
@@ -127,10 +124,14 @@ func (e *Engine) Rulebook() *wk.Rulebook { return e.rb }
 // has data for is decided; an area that could not be decided has its error
 // in Errors and none of its outputs.
 type Result struct {
-	Date        wk.Date               `json:"date"`
-	Eligibility *eligibility.Decision `json:"-"`
-	Errors      []AreaError           `json:"-"`
-	Trace       *wk.Trace             `json:"-"`
+	Date        wk.Date                    `json:"date"`
+	Eligibility *eligibility.Decision      `json:"-"`
+	Trajectory  *trajectory.Decision       `json:"-"`
+	Status      *trajectory.Status         `json:"-"`
+	Agreement   *trajectory.AgreementCheck `json:"-"`
+	Hours       *trajectory.Hours          `json:"-"`
+	Errors      []AreaError                `json:"-"`
+	Trace       *wk.Trace                  `json:"-"`
 	outputs     map[string]any
 }
 
@@ -172,6 +173,31 @@ func (e *Engine) Decide(date wk.Date, c *dossier.Case, opts ...wk.Option) (*Resu
 			r.addTrace(d.Trace)
 		}
 	}
+	if c.Trajectory != nil {
+		tried++
+		if err := e.decideTrajectory(r, date, c, opts); err != nil {
+			r.Errors = append(r.Errors, AreaError{Area: trajectory.Area, Err: err})
+		}
+	}
+	if c.Request != nil {
+		tried++
+		h, err := e.trajectory.Hours(date, c, opts...)
+		if err != nil {
+			r.Errors = append(r.Errors, AreaError{Area: trajectory.AreaHours, Err: err})
+		} else {
+			r.Hours = h
+			r.outputs["hours.allowed"] = h.Allowed
+			r.outputs["hours.counted"] = h.Counted
+			r.outputs["hours.month_remaining"] = h.MonthRemaining
+			r.outputs["hours.year_remaining"] = h.YearRemaining
+			r.outputs["hours.reasons"] = wk.Codes(h.Reasons)
+			if h.Trace != nil && r.Trajectory != nil {
+				// The trajectory's steps are in the trace already.
+				h.Trace = &wk.Trace{Steps: stepsOf(h.Trace, trajectory.AreaHours)}
+			}
+			r.addTrace(h.Trace)
+		}
+	}
 	if tried == 0 {
 		return nil, errors.New("the case has nothing to decide: give person, trajectory, request, organiser, cheque, purchase or community_service")
 	}
@@ -183,6 +209,62 @@ func (e *Engine) Decide(date wk.Date, c *dossier.Case, opts ...wk.Option) (*Resu
 		return r, errors.Join(errs...)
 	}
 	return r, nil
+}
+
+func (e *Engine) decideTrajectory(r *Result, date wk.Date, c *dossier.Case, opts []wk.Option) error {
+	d, err := e.trajectory.Decide(date, c, opts...)
+	if err != nil {
+		return err
+	}
+	r.Trajectory = d
+	r.outputs["trajectory.last_day"] = nullDate(d.LastDay)
+	r.outputs["trajectory.transitional"] = d.Transitional
+	r.outputs["trajectory.next_evaluation_due"] = d.NextEvaluationDue
+	r.outputs["trajectory.evaluation_overdue"] = d.EvaluationOverdue
+	r.addTrace(d.Trace)
+	s, err := e.trajectory.Status(date, c)
+	if err != nil {
+		return err
+	}
+	r.Status = s
+	r.outputs["trajectory.status"] = s.State
+	if c.Trajectory.Agreement != nil {
+		a, err := e.trajectory.CheckAgreement(date, c, opts...)
+		if err != nil {
+			return err
+		}
+		r.Agreement = a
+		r.outputs["agreement.valid"] = a.Valid
+		r.outputs["agreement.reasons"] = wk.Codes(a.Reasons)
+	}
+	return nil
+}
+
+func stepsOf(t *wk.Trace, area string) []wk.Step {
+	var out []wk.Step
+	for _, s := range t.Steps {
+		if s.Area == area {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// nullDate is nil for the zero Date (a computed null), else the date.
+func nullDate(d wk.Date) any {
+	if d.IsZero() {
+		return nil
+	}
+	return d
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
 
 func (r *Result) addTrace(t *wk.Trace) {
@@ -257,6 +339,12 @@ func (r *Result) Reasons() []wk.Reason {
 	var out []wk.Reason
 	if r.Eligibility != nil {
 		out = append(out, r.Eligibility.Reasons...)
+	}
+	if r.Agreement != nil {
+		out = append(out, r.Agreement.Reasons...)
+	}
+	if r.Hours != nil {
+		out = append(out, r.Hours.Reasons...)
 	}
 	return out
 }

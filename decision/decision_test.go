@@ -46,5 +46,5 @@ func TestPathsAreTheContract(t *testing.T) {
 	assert.True(t, decision.Known("community_service.allowance"))
 	assert.False(t, decision.Known("eligibility.eligble"))
 	assert.Equal(t, "hours", decision.AreaOf("hours.reasons"))
-	assert.Len(t, decision.Paths(), 27)
+	assert.Len(t, decision.Paths(), 30)
 }

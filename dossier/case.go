@@ -79,6 +79,34 @@ type Trajectory struct {
 	LastActivity wk.Date `json:"last_activity,omitzero" expr:"last_activity"`
 	// Hours are the started hours already registered per month ("YYYY-MM").
 	Hours map[string]int `json:"hours,omitempty" expr:"hours"`
+	// End is the day the trajectory ended early, if it did; EndReason says
+	// why (an outflow: job, training, twe, werk_zorg, other).
+	End       wk.Date `json:"end,omitzero" expr:"end"`
+	EndReason string  `json:"end_reason,omitempty" expr:"end_reason"`
+	// Suspensions are periods in which the trajectory was suspended.
+	Suspensions []Suspension `json:"suspensions,omitempty" expr:"suspensions"`
+	// Agreement is the afsprakenblad (or GPMI) that lays down the trajectory.
+	Agreement *Agreement `json:"agreement,omitempty" expr:"-"`
+}
+
+// Suspension is a period, From to To inclusive (To zero: still suspended).
+type Suspension struct {
+	From wk.Date `json:"from,omitzero"`
+	To   wk.Date `json:"to,omitzero"`
+}
+
+// Agreement is the afsprakenblad or an equivalent document such as the
+// GPMI (seed 004): what the referrer lays down for the trajectory.
+type Agreement struct {
+	CompetencesAcquired  []string `json:"competences_acquired,omitempty" expr:"competences_acquired"`
+	CompetencesToAcquire []string `json:"competences_to_acquire,omitempty" expr:"competences_to_acquire"`
+	PreferredActivities  []string `json:"preferred_activities,omitempty" expr:"preferred_activities"`
+	NextSteps            []string `json:"next_steps,omitempty" expr:"next_steps"`
+	// DurationMonths is how long wijk-werken will last for the person.
+	DurationMonths int `json:"duration_months" expr:"duration_months"`
+	// HoursPlan is the hours per month: one value for a fixed number, one
+	// per month of the trajectory for a progressive plan.
+	HoursPlan []int `json:"hours_plan,omitempty" expr:"hours_plan"`
 }
 
 // Request is an assignment to check or to place.
@@ -153,6 +181,7 @@ var (
 	userTypes    = []string{"private", "municipality", "ocmw", "school", "nonprofit", "agriculture"}
 	buyers       = []string{"natural_person", "legal_person"}
 	ficheSigners = []string{"direct_supervisor", "hr_manager", "general_director", "mentor"}
+	endReasons   = []string{"job", "training", "twe", "werk_zorg", "other"}
 )
 
 // UserTypes returns the user types of the case document.

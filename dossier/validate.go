@@ -81,6 +81,25 @@ func validate(c *Case) []FieldError {
 			k.notBefore(fmt.Sprintf("case.trajectory.evaluations[%d]", i), e, "trajectory.start", t.Start)
 		}
 		k.notBefore("case.trajectory.last_activity", t.LastActivity, "trajectory.start", t.Start)
+		k.notBefore("case.trajectory.end", t.End, "trajectory.start", t.Start)
+		k.enum("case.trajectory.end_reason", t.EndReason, endReasons)
+		if t.EndReason != "" && t.End.IsZero() {
+			k.add("case.trajectory.end_reason", "given without trajectory.end")
+		}
+		for i, s := range t.Suspensions {
+			field := fmt.Sprintf("case.trajectory.suspensions[%d]", i)
+			if s.From.IsZero() {
+				k.add(field+".from", "missing date")
+			}
+			k.notBefore(field+".to", s.To, "its from", s.From)
+			k.notBefore(field+".from", s.From, "trajectory.start", t.Start)
+		}
+		if a := t.Agreement; a != nil {
+			k.nonNegative("case.trajectory.agreement.duration_months", a.DurationMonths)
+			for i, h := range a.HoursPlan {
+				k.nonNegative(fmt.Sprintf("case.trajectory.agreement.hours_plan[%d]", i), h)
+			}
+		}
 		keys := make([]string, 0, len(t.Hours))
 		for key := range t.Hours {
 			keys = append(keys, key)
