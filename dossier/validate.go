@@ -80,7 +80,6 @@ func validate(c *Case) []FieldError {
 			}
 			k.notBefore(fmt.Sprintf("case.trajectory.evaluations[%d]", i), e, "trajectory.start", t.Start)
 		}
-		k.notBefore("case.trajectory.last_activity", t.LastActivity, "trajectory.start", t.Start)
 		k.notBefore("case.trajectory.end", t.End, "trajectory.start", t.Start)
 		k.enum("case.trajectory.end_reason", t.EndReason, endReasons)
 		if t.EndReason != "" && t.End.IsZero() {
