@@ -177,3 +177,62 @@ func TestUsage(t *testing.T) {
 	code, _, _ = runCLI(t, "test")
 	assert.Equal(t, 2, code)
 }
+
+// flippedScenarios runs the suite under a reform and returns the names of
+// the scenarios that fail.
+func flippedScenarios(t *testing.T, reform string, paths ...string) []string {
+	t.Helper()
+	code, out, errs := runCLI(t, append([]string{"test", "--reform", reform}, paths...)...)
+	require.Contains(t, []int{0, 1}, code, errs)
+	seen := map[string]bool{}
+	var names []string
+	for _, l := range strings.Split(out, "\n") {
+		i := strings.Index(l, `scenario "`)
+		if i < 0 || !strings.Contains(l, "want") {
+			continue
+		}
+		name := l[i+len(`scenario "`):]
+		name = name[:strings.Index(name, `"`)]
+		if !seen[name] {
+			seen[name] = true
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
+// A monthly cap of 80 hours changes exactly the scenarios that depend on the
+// 60 hours of a month, and no other (worked out from the scenarios by hand).
+func TestReformMonthlyCapFlipsExactlyTheMonthScenarios(t *testing.T) {
+	got := flippedScenarios(t, "../../testdata/reforms/monthly-cap-80.yaml", scenarios)
+	assert.ElementsMatch(t, []string{
+		"70 minutes count as 2 started hours",                               // month_remaining 60 -> 80
+		"reaching exactly the 60th hour of the month is allowed",            // 2 -> 22
+		"the 61st hour of the month is refused",                             // now allowed
+		"a full month allows nothing more",                                  // 20 remain
+		"hours of other months do not count against this month",             // 60 -> 80
+		"reaching exactly the 630th hour of the year is allowed",            // month_remaining 60 -> 80
+		"a full year allows nothing more, even in a fresh month",            // month_remaining 60 -> 80
+		"both limits at once",                                               // the month limit no longer binds
+		"a progressive plan that goes above 60 hours in a month is refused", // 61 <= 80
+		"75 hours in a month is more than the regulation ever allowed",      // 75 <= 80 now
+	}, got)
+}
+
+func TestEvalTrajectoryCase(t *testing.T) {
+	code, out, errs := runCLI(t, "eval", "--json", "../../testdata/cases/trajectory-request.yaml")
+	require.Equal(t, 0, code, errs)
+	var doc map[string]map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &doc))
+	assert.Equal(t, map[string]any{"allowed": 1.0, "counted": 2.0, "month_remaining": 1.0, "year_remaining": 451.0, "reasons": []any{"month_limit"}}, doc["hours"])
+	assert.Equal(t, "2025-02-28", doc["trajectory"]["last_day"])
+	assert.Equal(t, "2025-02-19", doc["trajectory"]["next_evaluation_due"])
+	assert.Equal(t, true, doc["agreement"]["valid"])
+}
+
+func TestLintRefusesAnUnknownArea(t *testing.T) {
+	bad := writeFile(t, "bad.yaml", "reform: r\ncite: x\nadd_rules:\n  - id: eligibilty.x\n    area: eligibilty\n    from: 2024-01-01\n    description: {nl: a, en: b}\n    message: {nl: a, en: b}\n    when: \"true\"\n    reason: x\n")
+	code, _, errs := runCLI(t, "lint", bad)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errs, `unknown area "eligibilty" (did you mean "eligibility"?)`)
+}

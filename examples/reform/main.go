@@ -1,8 +1,10 @@
 // Command reform shows a policy analyst's question answered without
 // changing any Go: "what if interim work of up to 15 days in 28 were
-// tolerated?" It applies the reform file to the reference rulebook, runs
-// the reference scenarios under both, and lists the scenarios whose outcome
-// flips.
+// tolerated?", "what if the monthly cap were 80 hours?" It applies the
+// reform file to the reference rulebook, runs the reference scenarios under
+// both, and lists the scenarios whose outcome flips.
+//
+//	go run ./examples/reform testdata/reforms/monthly-cap-80.yaml
 //
 //	go run ./examples/reform [REFORM.yaml] [SCENARIO PATHS...]
 //
@@ -54,12 +56,12 @@ func main() {
 	after := mustRun(reformed, suites)
 
 	fmt.Printf("reform: %s\n  %s\n\n", rf.Name, rf.Description)
-	for _, p := range []string{"eligibility.interim_days_max"} {
-		d := wk.MustParseDate("2024-03-01")
-		b, _ := ref.Param(p, d)
-		a, _ := reformed.Param(p, d)
-		fmt.Printf("%s on %s: %s -> %s\n\n", p, d, b, a)
+	for _, c := range rf.Set {
+		b, _ := ref.Param(c.Param, c.From)
+		a, _ := reformed.Param(c.Param, c.From)
+		fmt.Printf("%s from %s: %s -> %s\n", c.Param, c.From, b, a)
 	}
+	fmt.Println()
 	flipped := 0
 	for i, o := range after.Outcomes {
 		if before.Outcomes[i].Passed() && !o.Passed() {
