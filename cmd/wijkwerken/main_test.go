@@ -222,8 +222,14 @@ func TestReformMonthlyCapFlipsExactlyTheMonthScenarios(t *testing.T) {
 func TestEvalTrajectoryCase(t *testing.T) {
 	code, out, errs := runCLI(t, "eval", "--json", "../../testdata/cases/trajectory-request.yaml")
 	require.Equal(t, 0, code, errs)
-	var doc map[string]map[string]any
-	require.NoError(t, json.Unmarshal([]byte(out), &doc))
+	var raw map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal([]byte(out), &raw))
+	doc := map[string]map[string]any{}
+	for _, area := range []string{"hours", "trajectory", "agreement"} {
+		var m map[string]any
+		require.NoError(t, json.Unmarshal(raw[area], &m))
+		doc[area] = m
+	}
 	assert.Equal(t, map[string]any{"allowed": 1.0, "counted": 2.0, "month_remaining": 1.0, "year_remaining": 451.0, "reasons": []any{"month_limit"}}, doc["hours"])
 	assert.Equal(t, "2025-02-28", doc["trajectory"]["last_day"])
 	assert.Equal(t, "2025-02-19", doc["trajectory"]["next_evaluation_due"])
