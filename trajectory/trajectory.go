@@ -187,8 +187,17 @@ func (e *Engine) Check(c *dossier.Case) error {
 	if err := dossier.Require(Area, dossier.Field{Path: "case.trajectory.start", Present: !c.Trajectory.Start.IsZero()}); err != nil {
 		return err
 	}
+	return e.checkHours(c)
+}
+
+// checkHours validates the case and its registered hours against the most
+// the regulation ever allowed.
+func (e *Engine) checkHours(c *dossier.Case) error {
 	if err := c.Validate(); err != nil {
 		return err
+	}
+	if c.Trajectory == nil {
+		return nil
 	}
 	var bad []dossier.FieldError
 	years := map[string]int{}
@@ -237,7 +246,7 @@ type Hours struct {
 
 // Hours decides the hours of the case's request on date. The case needs a
 // request with a date; the trajectory, when given, supplies the hours
-// already registered and the last allowed day.
+// already registered and, when it has a start, the last allowed day.
 func (e *Engine) Hours(date wk.Date, c *dossier.Case, opts ...wk.Option) (*Hours, error) {
 	if c == nil || c.Request == nil {
 		return nil, dossier.Require(AreaHours, dossier.Field{Path: "case.request"})
@@ -251,10 +260,13 @@ func (e *Engine) Hours(date wk.Date, c *dossier.Case, opts ...wk.Option) (*Hours
 		tr = &wk.Trace{}
 	}
 	en := &hoursEnv{Request: *c.Request}
+	if err := e.checkHours(c); err != nil {
+		return nil, err
+	}
 	if c.Trajectory != nil {
-		if err := e.Check(c); err != nil {
-			return nil, err
-		}
+		en.Trajectory = *c.Trajectory
+	}
+	if c.Trajectory != nil && !c.Trajectory.Start.IsZero() {
 		p, err := e.period1(date, c, o.Trace)
 		if err != nil {
 			return nil, err
@@ -262,9 +274,7 @@ func (e *Engine) Hours(date wk.Date, c *dossier.Case, opts ...wk.Option) (*Hours
 		if p.trace != nil {
 			tr.Steps = append(tr.Steps, p.trace.Steps...)
 		}
-		en.Trajectory, en.LastDay = *c.Trajectory, p.Out.LastDay
-	} else if err := c.Validate(); err != nil {
-		return nil, err
+		en.LastDay = p.Out.LastDay
 	}
 	reasons, err := e.hours.Eval(en, date, tr)
 	if err != nil {

@@ -206,16 +206,17 @@ func flippedScenarios(t *testing.T, reform string, paths ...string) []string {
 func TestReformMonthlyCapFlipsExactlyTheMonthScenarios(t *testing.T) {
 	got := flippedScenarios(t, "../../testdata/reforms/monthly-cap-80.yaml", scenarios)
 	assert.ElementsMatch(t, []string{
-		"70 minutes count as 2 started hours",                               // month_remaining 60 -> 80
-		"reaching exactly the 60th hour of the month is allowed",            // 2 -> 22
-		"the 61st hour of the month is refused",                             // now allowed
-		"a full month allows nothing more",                                  // 20 remain
-		"hours of other months do not count against this month",             // 60 -> 80
-		"reaching exactly the 630th hour of the year is allowed",            // month_remaining 60 -> 80
-		"a full year allows nothing more, even in a fresh month",            // month_remaining 60 -> 80
-		"both limits at once",                                               // the month limit no longer binds
-		"a progressive plan that goes above 60 hours in a month is refused", // 61 <= 80
-		"75 hours in a month is more than the regulation ever allowed",      // 75 <= 80 now
+		"70 minutes count as 2 started hours",                                  // month_remaining 60 -> 80
+		"reaching exactly the 60th hour of the month is allowed",               // 2 -> 22
+		"the 61st hour of the month is refused",                                // now allowed
+		"a full month allows nothing more",                                     // 20 remain
+		"hours of other months do not count against this month",                // 60 -> 80
+		"reaching exactly the 630th hour of the year is allowed",               // month_remaining 60 -> 80
+		"a full year allows nothing more, even in a fresh month",               // month_remaining 60 -> 80
+		"both limits at once",                                                  // the month limit no longer binds
+		"a progressive plan that goes above 60 hours in a month is refused",    // 61 <= 80
+		"75 hours in a month is more than the regulation ever allowed",         // 75 <= 80 now
+		"registered hours count even when the trajectory's start is not given", // 1 -> 21
 	}, got)
 }
 
