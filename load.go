@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -197,7 +198,7 @@ func fields(file string, n *yaml.Node, id string, ps *problems, allowed ...strin
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
-		if !contains(allowed, k.Value) {
+		if !slices.Contains(allowed, k.Value) {
 			msg := fmt.Sprintf("unknown key %q", k.Value)
 			if s := Suggest(k.Value, allowed); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
@@ -214,15 +215,6 @@ func fields(file string, n *yaml.Node, id string, ps *problems, allowed ...strin
 		out[k.Value] = v
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func scalar(file string, n *yaml.Node, id, what string, ps *problems) (string, bool) {
@@ -265,7 +257,7 @@ func textField(file string, n *yaml.Node, id, what string, ps *problems) Text {
 
 func checkConfidence(file string, n *yaml.Node, id string, ps *problems) string {
 	s, ok := scalar(file, n, id, "confidence", ps)
-	if ok && !contains(confidences, s) {
+	if ok && !slices.Contains(confidences, s) {
 		ps.add(file, n, id, "confidence %q: want one of %s", s, strings.Join(confidences, ", "))
 	}
 	return s

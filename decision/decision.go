@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -106,7 +107,7 @@ func New(rb *wk.Rulebook) (*Engine, error) {
 	// A rule in an area no engine decides would be silently ignored (an
 	// area misspelled in a reform, say): that is a broken rulebook.
 	for _, r := range rb.Rules("") {
-		if !contains(areas, r.Area) {
+		if !slices.Contains(areas, r.Area) {
 			e := &wk.UnknownError{What: "area", ID: r.Area, Known: areas}
 			errs = append(errs, &wk.LoadError{Problems: []wk.Problem{{Pos: r.Pos, ID: r.ID, Msg: e.Error() + " (areas: " + strings.Join(areas, ", ") + ")"}}})
 		}
@@ -256,15 +257,6 @@ func nullDate(d wk.Date) any {
 		return nil
 	}
 	return d
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func (r *Result) addTrace(t *wk.Trace) {

@@ -25,6 +25,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -212,7 +213,7 @@ func Parse(file string, data []byte) (*Suite, error) {
 		f := map[string]*yaml.Node{}
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k := n.Content[i]
-			if !contains(scenarioKeys, k.Value) {
+			if !slices.Contains(scenarioKeys, k.Value) {
 				msg := fmt.Sprintf("unknown key %q", k.Value)
 				if sg := wk.Suggest(k.Value, scenarioKeys); sg != "" {
 					msg += fmt.Sprintf(" (did you mean %q?)", sg)
@@ -299,15 +300,6 @@ func scalarOf(n *yaml.Node) string {
 		return ""
 	}
 	return n.Value
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func yamlLine(err error) int {

@@ -1,7 +1,7 @@
 // Package trajectory decides the wijk-werk trajectory (REGULATION.md §4-5,
 // seed 004, DESIGN.md modelling decisions 1-4): until when a person may do
-// wijk-werk (12 months, or no limit under the PWA transitional measure and
-// until it lapses), when the next evaluation is due, how many hours may be
+// wijk-werk (trajectory.max_months, or no limit under the PWA transitional
+// measure until it lapses), when the next evaluation is due, how many hours may be
 // registered for an assignment, whether the agreement (afsprakenblad or
 // GPMI) records what it must, and the trajectory's status on any date.
 //
