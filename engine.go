@@ -138,6 +138,10 @@ func Compile(rb *Rulebook, spec AreaSpec) (*RuleSet, error) {
 				continue
 			}
 		}
+		if op := unresolvedOperator(prog.Node()); op != "" {
+			ps.list = append(ps.list, Problem{Pos: r.ExprPos, ID: r.ID, Msg: "invalid operation: " + op})
+			continue
+		}
 		for _, ref := range outRefs(prog.Node()) {
 			if p, ok := producer[ref]; !ok || p >= slot {
 				ps.list = append(ps.list, Problem{Pos: r.ExprPos, ID: r.ID, Msg: fmt.Sprintf("reads out.%s before a rule above it computes it", ref)})
@@ -162,6 +166,32 @@ func typeName(t reflect.Type) string {
 		return "list"
 	}
 	return t.String()
+}
+
+// unresolvedOperator describes an operator left on decimals or dates that
+// no overload took ("" when there is none): at run time expr would fail on
+// it, so it is a compile error.
+func unresolvedOperator(root ast.Node) string {
+	var u unresolved
+	ast.Walk(&root, &u)
+	return u.found
+}
+
+type unresolved struct{ found string }
+
+func (u *unresolved) Visit(n *ast.Node) {
+	b, ok := (*n).(*ast.BinaryNode)
+	if !ok || u.found != "" {
+		return
+	}
+	special := func(t reflect.Type) bool { return t == decimalType || t == dateType }
+	if lt, rt := b.Left.Type(), b.Right.Type(); lt != nil && rt != nil && (special(lt) || special(rt)) {
+		switch b.Operator {
+		case "and", "or", "&&", "||", "??", "in":
+		default:
+			u.found = fmt.Sprintf("%s %s %s", typeName(lt), b.Operator, typeName(rt))
+		}
+	}
 }
 
 // outRefs lists the out.<name> fields an expression reads.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/checker/nature"
 	"github.com/shopspring/decimal"
 )
 
@@ -44,6 +45,13 @@ var kindSuffix = map[Kind]string{KindInteger: "int", KindDecimal: "dec", KindDat
 func (p *paramPatcher) Visit(n *ast.Node) {
 	call, at, ok := paramCall(*n)
 	if !ok {
+		// expr type-checked the tree before this patch, when param() had no
+		// type, and it does not check a typed call again: forget the type
+		// of every call, so that the operator overloads (decimal * int)
+		// inside its arguments are chosen on the parameters' real types.
+		if c, isCall := (*n).(*ast.CallNode); isCall {
+			c.SetNature(nature.Nature{})
+		}
 		return
 	}
 	if (at && len(call.Arguments) != 2) || (!at && len(call.Arguments) != 1) {

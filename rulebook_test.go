@@ -321,10 +321,13 @@ func TestDecimalAndDateOperators(t *testing.T) {
 		rule("test.c", "    when: d >= param(\"t.start\") and add_months(d, 1) == parse_date(\"2023-02-28\")\n    reason: dates_ok\n") +
 		rule("test.d", "    when: round_half_up(dec(\"2.345\"), 2) == dec(\"2.35\") and round_bank(dec(\"2.345\"), 2) == dec(\"2.34\")\n    reason: rounding_ok\n") +
 		rule("test.e", "    when: ceil_div(70, 60) == 2 and ceil_div(60, 60) == 1 and ceil_div(0, 60) == 0\n    reason: ceil_ok\n") +
-		rule("test.f", "    when: period_end(parse_date(\"2024-03-01\"), 12) == parse_date(\"2025-02-28\") and days_between(d, add_days(d, 3)) == 3\n    reason: period_ok\n")
-	reasons, err := eval(t, rules, &testEnv{Amt: decimal.RequireFromString("10"), D: MustParseDate("2023-01-31")}, "2024-01-01", nil)
+		rule("test.f", "    when: period_end(parse_date(\"2024-03-01\"), 12) == parse_date(\"2025-02-28\") and days_between(d, add_days(d, 3)) == 3\n    reason: period_ok\n") +
+		// Operators on parameters inside a function's arguments (a
+		// regression: the overload was once not applied there).
+		rule("test.g", "    when: round_half_up(param(\"t.rate\") * n, 2) == dec(\"0.9\") and dec_max(param(\"t.rate\") * amt, dec(\"1\")) == dec(\"3\") and round_half_up(param(\"t.rate\") * (n * param(\"t.limit\")), 1) > 0\n    reason: nested_ok\n")
+	reasons, err := eval(t, rules, &testEnv{N: 3, Amt: decimal.RequireFromString("10"), D: MustParseDate("2023-01-31")}, "2024-01-01", nil)
 	require.NoError(t, err)
-	assert.Equal(t, []string{"rate_ok", "ops_ok", "dates_ok", "rounding_ok", "ceil_ok", "period_ok"}, Codes(reasons))
+	assert.Equal(t, []string{"rate_ok", "ops_ok", "dates_ok", "rounding_ok", "ceil_ok", "period_ok", "nested_ok"}, Codes(reasons))
 }
 
 func TestEvalErrors(t *testing.T) {

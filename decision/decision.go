@@ -17,6 +17,7 @@ import (
 	"github.com/openwijkwerken/wijkwerken/dossier"
 	"github.com/openwijkwerken/wijkwerken/eligibility"
 	"github.com/openwijkwerken/wijkwerken/trajectory"
+	"github.com/openwijkwerken/wijkwerken/vouchers"
 )
 
 // Path describes one output path of the combined result.
@@ -52,7 +53,7 @@ var paths = []Path{
 	{"vouchers.travel_allowance", "vouchers", "the worker's travel allowance"},
 	{"vouchers.registration_fee", "vouchers", "the user's yearly fee"},
 	{"vouchers.tax_reduction", "vouchers", "the buyer's tax reduction for the purchase"},
-	{"vouchers.reasons", "vouchers", "price_below_minimum, price_above_maximum, cheque_expired"},
+	{"vouchers.reasons", "vouchers", "price_below_minimum, price_above_maximum, cheque_expired, cheque_not_yet_issued"},
 	{"placement.allowed", "placement", "may this user have this activity done, here, now"},
 	{"placement.reasons", "placement", "why not"},
 	{"community_service.eligible", "community_service", "the person falls under gemeenschapsdienst"},
@@ -87,10 +88,11 @@ type Engine struct {
 	rb          *wk.Rulebook
 	eligibility *eligibility.Engine
 	trajectory  *trajectory.Engine
+	vouchers    *vouchers.Engine
 }
 
 // areas are the rulebook areas the engines of this package decide.
-var areas = []string{eligibility.Area, trajectory.Area, trajectory.AreaHours, trajectory.AreaAgreement}
+var areas = []string{eligibility.Area, trajectory.Area, trajectory.AreaHours, trajectory.AreaAgreement, vouchers.Area}
 
 // New compiles every area of the rulebook. Every problem of every area is
 // reported (as *wijkwerken.LoadError where the rules are at fault).
@@ -102,6 +104,8 @@ func New(rb *wk.Rulebook) (*Engine, error) {
 		errs = append(errs, err)
 	}
 	if e.trajectory, err = trajectory.New(rb); err != nil {
+		errs = append(errs, err)
+	} else if e.vouchers, err = vouchers.WithTrajectory(e.trajectory); err != nil {
 		errs = append(errs, err)
 	}
 	// A rule in an area no engine decides would be silently ignored (an
@@ -131,6 +135,7 @@ type Result struct {
 	Status      *trajectory.Status         `json:"-"`
 	Agreement   *trajectory.AgreementCheck `json:"-"`
 	Hours       *trajectory.Hours          `json:"-"`
+	Vouchers    *vouchers.Decision         `json:"-"`
 	Errors      []AreaError                `json:"-"`
 	Trace       *wk.Trace                  `json:"-"`
 	outputs     map[string]any
@@ -199,6 +204,12 @@ func (e *Engine) Decide(date wk.Date, c *dossier.Case, opts ...wk.Option) (*Resu
 			r.addTrace(h.Trace)
 		}
 	}
+	if c.Request != nil || c.Organiser != nil || c.Cheque != nil || c.Purchase != nil {
+		tried++
+		if err := e.decideVouchers(r, date, c, opts); err != nil {
+			r.Errors = append(r.Errors, AreaError{Area: vouchers.Area, Err: err})
+		}
+	}
 	if tried == 0 {
 		return nil, errors.New("the case has nothing to decide: give person, trajectory, request, organiser, cheque, purchase or community_service")
 	}
@@ -237,6 +248,40 @@ func (e *Engine) decideTrajectory(r *Result, date wk.Date, c *dossier.Case, opts
 		r.Agreement = a
 		r.outputs["agreement.valid"] = a.Valid
 		r.outputs["agreement.reasons"] = wk.Codes(a.Reasons)
+	}
+	return nil
+}
+
+func (e *Engine) decideVouchers(r *Result, date wk.Date, c *dossier.Case, opts []wk.Option) error {
+	v, err := e.vouchers.Decide(date, c, opts...)
+	if err != nil {
+		return err
+	}
+	r.Vouchers = v
+	if v.Price != nil {
+		r.outputs["vouchers.price_valid"] = v.Price.Valid
+	}
+	if v.Pay != nil {
+		r.outputs["vouchers.cheques_needed"] = v.Pay.ChequesNeeded
+		r.outputs["vouchers.allowance"] = v.Pay.Allowance
+		r.outputs["vouchers.travel_allowance"] = v.Pay.TravelAllowance
+	}
+	if v.RegistrationFee != nil {
+		r.outputs["vouchers.registration_fee"] = *v.RegistrationFee
+	}
+	if v.Validity != nil {
+		r.outputs["vouchers.expires"] = v.Validity.Expires
+		r.outputs["vouchers.valid"] = v.Validity.Valid
+	}
+	if v.Tax != nil {
+		r.outputs["vouchers.tax_reduction"] = v.Tax.Reduction
+	}
+	r.outputs["vouchers.reasons"] = wk.Codes(v.Reasons)
+	if v.Trace != nil {
+		// The hours' and the trajectory's steps are in the trace already
+		// when the case asked for them.
+		v.Trace = &wk.Trace{Steps: stepsOf(v.Trace, vouchers.Area)}
+		r.addTrace(v.Trace)
 	}
 	return nil
 }
@@ -337,6 +382,9 @@ func (r *Result) Reasons() []wk.Reason {
 	}
 	if r.Hours != nil {
 		out = append(out, r.Hours.Reasons...)
+	}
+	if r.Vouchers != nil {
+		out = append(out, r.Vouchers.Reasons...)
 	}
 	return out
 }

@@ -133,8 +133,10 @@ type User struct {
 
 // Organiser is the wijk-werkorganisatie of the area.
 type Organiser struct {
-	ChequePrice decimal.Decimal `json:"cheque_price" expr:"cheque_price"`
-	Inhabitants int             `json:"inhabitants,omitempty" expr:"inhabitants"`
+	// ChequePrice is the price the organiser charges for a wijk-werkcheque;
+	// nil when the case does not give it (then no price is judged).
+	ChequePrice *decimal.Decimal `json:"cheque_price,omitempty" expr:"cheque_price"`
+	Inhabitants int              `json:"inhabitants,omitempty" expr:"inhabitants"`
 	// Activities the organiser offers; empty means the whole reference
 	// catalogue.
 	Activities []string `json:"activities,omitempty" expr:"activities"`

@@ -120,7 +120,9 @@ func validate(c *Case) []FieldError {
 		k.nonNegativeDec("case.request.km", r.Km)
 	}
 	if o := c.Organiser; o != nil {
-		k.nonNegativeDec("case.organiser.cheque_price", o.ChequePrice)
+		if o.ChequePrice != nil {
+			k.nonNegativeDec("case.organiser.cheque_price", *o.ChequePrice)
+		}
 		k.nonNegative("case.organiser.inhabitants", o.Inhabitants)
 	}
 	if p := c.Purchase; p != nil {

@@ -112,6 +112,9 @@ func New(rb *wk.Rulebook) (*Engine, error) {
 	return e, nil
 }
 
+// Rulebook returns the rulebook the engine decides with.
+func (e *Engine) Rulebook() *wk.Rulebook { return e.rb }
+
 // maxEver is the largest value an integer parameter ever takes (0 when the
 // rulebook lacks it: then no bound is checked).
 func maxEver(rb *wk.Rulebook, id string) int {
