@@ -55,15 +55,37 @@ type outputs struct {
 	TaxReduction    decimal.Decimal `expr:"tax_reduction"`
 }
 
+// env is what the voucher rules read. The parts are pointers: expr boxes
+// every struct it reads a field of, and a pointer boxes without a copy.
+// None is nil when the rules run (absent parts point to zero values).
 type env struct {
 	wk.Env
-	Request      dossier.Request  `expr:"request"`
-	Organiser    priceEnv         `expr:"organiser"`
-	Cheque       dossier.Cheque   `expr:"cheque"`
-	Purchase     dossier.Purchase `expr:"purchase"`
-	Has          has              `expr:"has"`
-	HoursAllowed int              `expr:"hours_allowed"`
-	Out          outputs          `expr:"out"`
+	Request      *dossier.Request  `expr:"request"`
+	Organiser    *priceEnv         `expr:"organiser"`
+	Cheque       *dossier.Cheque   `expr:"cheque"`
+	Purchase     *dossier.Purchase `expr:"purchase"`
+	Has          *has              `expr:"has"`
+	HoursAllowed int               `expr:"hours_allowed"`
+	Out          *outputs          `expr:"out"`
+}
+
+// frame holds one decision's environment and the values its pointers point
+// to, allocated together.
+type frame struct {
+	env       env
+	request   dossier.Request
+	organiser priceEnv
+	cheque    dossier.Cheque
+	purchase  dossier.Purchase
+	has       has
+	out       outputs
+}
+
+func newFrame() *frame {
+	f := &frame{}
+	f.env.Request, f.env.Organiser, f.env.Cheque, f.env.Purchase = &f.request, &f.organiser, &f.cheque, &f.purchase
+	f.env.Has, f.env.Out = &f.has, &f.out
+	return f
 }
 
 var (
@@ -73,9 +95,9 @@ var (
 	decType  = reflect.TypeOf(decimal.Decimal{})
 )
 
-func out(e any) *outputs { return &e.(*env).Out }
+func out(e any) *outputs { return e.(*env).Out }
 
-var spec = wk.AreaSpec{Area: Area, Env: &env{}, Outputs: []wk.Output{
+var spec = wk.AreaSpec{Area: Area, Env: &newFrame().env, Outputs: []wk.Output{
 	{Name: "price_valid", Type: boolType, Set: func(e, v any) { out(e).PriceValid = v.(bool) }},
 	{Name: "cheques_needed", Type: intType, Set: func(e, v any) { out(e).ChequesNeeded = v.(int) }},
 	{Name: "allowance", Type: decType, Set: func(e, v any) { out(e).Allowance = v.(decimal.Decimal) }},
@@ -212,7 +234,8 @@ func (e *Engine) Decide(date wk.Date, c *dossier.Case, opts ...wk.Option) (*Deci
 	if o.Trace {
 		tr = &wk.Trace{}
 	}
-	en := &env{}
+	f := newFrame()
+	en := &f.env
 	var hours *trajectory.Hours
 	if c.Request != nil {
 		h, err := e.hours.Hours(date, c, opts...)
@@ -223,21 +246,21 @@ func (e *Engine) Decide(date wk.Date, c *dossier.Case, opts ...wk.Option) (*Deci
 			tr.Steps = append(tr.Steps, h.Trace.Steps...)
 		}
 		hours = h
-		en.Request = *c.Request
-		en.Has.Request = true
+		f.request = *c.Request
+		f.has.Request = true
 		en.HoursAllowed = h.Allowed
 	}
 	if c.Organiser != nil && c.Organiser.ChequePrice != nil {
-		en.Organiser.ChequePrice = *c.Organiser.ChequePrice
-		en.Has.Organiser = true
+		f.organiser.ChequePrice = *c.Organiser.ChequePrice
+		f.has.Organiser = true
 	}
 	if c.Cheque != nil {
-		en.Cheque = *c.Cheque
-		en.Has.Cheque = true
+		f.cheque = *c.Cheque
+		f.has.Cheque = true
 	}
 	if c.Purchase != nil {
-		en.Purchase = *c.Purchase
-		en.Has.Purchase = true
+		f.purchase = *c.Purchase
+		f.has.Purchase = true
 	}
 	reasons, err := e.rules.Eval(en, date, tr)
 	if err != nil {
@@ -247,22 +270,22 @@ func (e *Engine) Decide(date wk.Date, c *dossier.Case, opts ...wk.Option) (*Deci
 		reasons = []wk.Reason{}
 	}
 	d := &Decision{Date: date, Reasons: reasons, Trace: tr}
-	x := &en.Out
-	if en.Has.Organiser {
-		d.Price = &Price{Price: en.Organiser.ChequePrice, Valid: x.PriceValid}
+	x := &f.out
+	if f.has.Organiser {
+		d.Price = &Price{Price: f.organiser.ChequePrice, Valid: x.PriceValid}
 	}
-	if en.Has.Request {
+	if f.has.Request {
 		d.Pay = &Pay{ChequesNeeded: x.ChequesNeeded, Hours: hours, Allowance: x.Allowance, TravelAllowance: x.TravelAllowance}
 	}
 	if c.Organiser != nil || c.Request != nil {
 		fee := x.RegistrationFee
 		d.RegistrationFee = &fee
 	}
-	if en.Has.Cheque {
+	if f.has.Cheque {
 		d.Validity = &Validity{Issued: c.Cheque.Issued, OrdinaryExpiry: x.OrdinaryExpiry, Covid2020: x.Covid2020,
 			Covid2021: x.Covid2021, Expires: x.Expires, Valid: x.Valid}
 	}
-	if en.Has.Purchase {
+	if f.has.Purchase {
 		d.Tax = &Tax{AmountPaid: x.AmountPaid, Base: x.TaxBase, Reduction: x.TaxReduction}
 	}
 	return d, nil

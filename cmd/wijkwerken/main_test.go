@@ -217,6 +217,7 @@ func TestReformMonthlyCapFlipsExactlyTheMonthScenarios(t *testing.T) {
 		"a progressive plan that goes above 60 hours in a month is refused",    // 61 <= 80
 		"75 hours in a month is more than the regulation ever allowed",         // 75 <= 80 now
 		"registered hours count even when the trajectory's start is not given", // 1 -> 21
+		"the worker is paid only for the hours left in the month",              // 21 free: both hours paid, 8.20
 	}, got)
 }
 
@@ -237,9 +238,39 @@ func TestEvalTrajectoryCase(t *testing.T) {
 	assert.Equal(t, true, doc["agreement"]["valid"])
 }
 
+// eval shows the voucher outputs, worked out by hand: 70 minutes are 2
+// cheques and 2 paid hours (8.20), 8 km are 1.20, the batch of 2023-05-10 is
+// valid to 2024-05-09, and of 745 paid in 2023 the 1 500 ceiling leaves 600
+// after 900 of service cheques: 20 % is 120.
+func TestEvalVouchersCase(t *testing.T) {
+	code, out, errs := runCLI(t, "eval", "--json", "--date", "2024-03-20", "../../testdata/cases/vouchers.yaml")
+	require.Equal(t, 0, code, errs)
+	var doc struct {
+		Vouchers map[string]any `json:"vouchers"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &doc))
+	assert.Equal(t, map[string]any{
+		"cheques_needed": 2.0, "allowance": "8.2", "travel_allowance": "1.2", "registration_fee": "7.5",
+		"price_valid": true, "expires": "2024-05-09", "valid": true, "tax_reduction": "120", "reasons": []any{},
+	}, doc.Vouchers)
+
+	code, out, errs = runCLI(t, "eval", "--date", "2024-03-20", "../../testdata/cases/vouchers.yaml")
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, out, "tax_reduction")
+	assert.Contains(t, out, "vouchers.covid2021_extension")
+}
+
 func TestLintRefusesAnUnknownArea(t *testing.T) {
 	bad := writeFile(t, "bad.yaml", "reform: r\ncite: x\nadd_rules:\n  - id: eligibilty.x\n    area: eligibilty\n    from: 2024-01-01\n    description: {nl: a, en: b}\n    message: {nl: a, en: b}\n    when: \"true\"\n    reason: x\n")
 	code, _, errs := runCLI(t, "lint", bad)
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errs, `unknown area "eligibilty" (did you mean "eligibility"?)`)
+}
+
+func TestLintADirectoryIsARulebook(t *testing.T) {
+	code, out, errs := runCLI(t, "lint", "../../regulation", "../../testdata/reforms/monthly-cap-80.yaml")
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, out, "regulation + monthly cap of 80 hours")
+	code, _, _ = runCLI(t, "lint", "--rulebook", "../../regulation", "../../regulation")
+	assert.Equal(t, 2, code, "two rulebooks")
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"text/tabwriter"
 
 	wk "github.com/openwijkwerken/wijkwerken"
@@ -148,14 +149,25 @@ func cmdRules(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 }
 
 func cmdLint(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	fs := newFlags("lint", "[--rulebook DIR] [--reform FILE]... [REFORM FILES...]", stderr)
+	fs := newFlags("lint", "[--rulebook DIR] [--reform FILE]... [RULEBOOK DIR | REFORM FILES...]", stderr)
 	var rf rulebookFlags
 	rf.register(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return exitCommand
 	}
-	rf.reforms = append(rf.reforms, pos...)
+	for _, p := range pos {
+		// A directory is a rulebook (lint regulation/), a file a reform.
+		if st, err := os.Stat(p); err == nil && st.IsDir() {
+			if rf.dir != "" {
+				fmt.Fprintf(stderr, "wijkwerken lint: two rulebooks: %s and %s\n", rf.dir, p)
+				return exitCommand
+			}
+			rf.dir = p
+			continue
+		}
+		rf.reforms = append(rf.reforms, p)
+	}
 	rb, err := rf.load()
 	if err == nil {
 		_, err = decision.New(rb) // type-checks every rule against its area
