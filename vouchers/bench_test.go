@@ -141,6 +141,14 @@ func benchCases() []*dossier.Case {
 
 var benchDates = []string{"2024-03-20", "2020-04-02", "2021-05-01", "2020-04-02"}
 
+func benchDecisionDates() []wk.Date {
+	dates := make([]wk.Date, len(benchDates))
+	for i, s := range benchDates {
+		dates[i] = d(s)
+	}
+	return dates
+}
+
 // TestHandWrittenAgrees keeps the baseline honest: it must decide exactly
 // as the rulebook does.
 func TestHandWrittenAgrees(t *testing.T) {
@@ -178,11 +186,7 @@ func TestHandWrittenAgrees(t *testing.T) {
 // rules written in Go (BenchmarkDecideHandWritten), in the same run.
 func BenchmarkDecide(b *testing.B) {
 	e := engine(b)
-	cases := benchCases()
-	dates := make([]wk.Date, len(benchDates))
-	for i, s := range benchDates {
-		dates[i] = d(s)
-	}
+	cases, dates := benchCases(), benchDecisionDates()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -196,11 +200,7 @@ func BenchmarkDecide(b *testing.B) {
 func BenchmarkDecideHandWritten(b *testing.B) {
 	rb, _ := wk.Reference()
 	h := handWritten{rb}
-	cases := benchCases()
-	dates := make([]wk.Date, len(benchDates))
-	for i, s := range benchDates {
-		dates[i] = d(s)
-	}
+	cases, dates := benchCases(), benchDecisionDates()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
