@@ -16,6 +16,7 @@ import (
 	wk "github.com/openwijkwerken/wijkwerken"
 	"github.com/openwijkwerken/wijkwerken/dossier"
 	"github.com/openwijkwerken/wijkwerken/eligibility"
+	"github.com/openwijkwerken/wijkwerken/placement"
 	"github.com/openwijkwerken/wijkwerken/trajectory"
 	"github.com/openwijkwerken/wijkwerken/vouchers"
 )
@@ -56,6 +57,8 @@ var paths = []Path{
 	{"vouchers.reasons", "vouchers", "price_below_minimum, price_above_maximum, cheque_expired, cheque_not_yet_issued"},
 	{"placement.allowed", "placement", "may this user have this activity done, here, now"},
 	{"placement.reasons", "placement", "why not"},
+	{"placement.assignment_allowed", "placement", "may this worker do this assignment now: eligible, in the trajectory, hours left, activity allowed"},
+	{"placement.assignment_reasons", "placement", "every reason against the assignment"},
 	{"community_service.eligible", "community_service", "the person falls under gemeenschapsdienst"},
 	{"community_service.plan_valid", "community_service", "the plan meets the conditions"},
 	{"community_service.reasons", "community_service", "the person's and the plan's reasons"},
@@ -89,10 +92,12 @@ type Engine struct {
 	eligibility *eligibility.Engine
 	trajectory  *trajectory.Engine
 	vouchers    *vouchers.Engine
+	placement   *placement.Engine
 }
 
 // areas are the rulebook areas the engines of this package decide.
-var areas = []string{eligibility.Area, trajectory.Area, trajectory.AreaHours, trajectory.AreaAgreement, vouchers.Area}
+var areas = []string{eligibility.Area, trajectory.Area, trajectory.AreaHours, trajectory.AreaAgreement, vouchers.Area,
+	placement.Area, placement.AreaAssignment, placement.AreaCommunityService, placement.AreaPlan}
 
 // New compiles every area of the rulebook. Every problem of every area is
 // reported (as *wijkwerken.LoadError where the rules are at fault).
@@ -107,6 +112,11 @@ func New(rb *wk.Rulebook) (*Engine, error) {
 		errs = append(errs, err)
 	} else if e.vouchers, err = vouchers.WithTrajectory(e.trajectory); err != nil {
 		errs = append(errs, err)
+	}
+	if e.eligibility != nil && e.trajectory != nil {
+		if e.placement, err = placement.WithEngines(e.eligibility, e.trajectory); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	// A rule in an area no engine decides would be silently ignored (an
 	// area misspelled in a reform, say): that is a broken rulebook.
@@ -129,15 +139,18 @@ func (e *Engine) Rulebook() *wk.Rulebook { return e.rb }
 // has data for is decided; an area that could not be decided has its error
 // in Errors and none of its outputs.
 type Result struct {
-	Date        wk.Date                    `json:"date"`
-	Eligibility *eligibility.Decision      `json:"-"`
-	Trajectory  *trajectory.Decision       `json:"-"`
-	Status      *trajectory.Status         `json:"-"`
-	Agreement   *trajectory.AgreementCheck `json:"-"`
-	Hours       *trajectory.Hours          `json:"-"`
-	Vouchers    *vouchers.Decision         `json:"-"`
-	Errors      []AreaError                `json:"-"`
-	Trace       *wk.Trace                  `json:"-"`
+	Date        wk.Date                     `json:"date"`
+	Eligibility *eligibility.Decision       `json:"-"`
+	Trajectory  *trajectory.Decision        `json:"-"`
+	Status      *trajectory.Status          `json:"-"`
+	Agreement   *trajectory.AgreementCheck  `json:"-"`
+	Hours       *trajectory.Hours           `json:"-"`
+	Vouchers    *vouchers.Decision          `json:"-"`
+	Placement   *placement.Decision         `json:"-"`
+	Assignment  *placement.AssignmentCheck  `json:"-"`
+	Community   *placement.CommunityService `json:"-"`
+	Errors      []AreaError                 `json:"-"`
+	Trace       *wk.Trace                   `json:"-"`
 	outputs     map[string]any
 }
 
@@ -208,6 +221,30 @@ func (e *Engine) Decide(date wk.Date, c *dossier.Case, opts ...wk.Option) (*Resu
 		tried++
 		if err := e.decideVouchers(r, date, c, opts); err != nil {
 			r.Errors = append(r.Errors, AreaError{Area: vouchers.Area, Err: err})
+		}
+	}
+	if q := c.Request; q != nil && (q.Activity != "" || q.User.Type != "") {
+		tried++
+		if err := e.decidePlacement(r, date, c, opts); err != nil {
+			r.Errors = append(r.Errors, AreaError{Area: placement.Area, Err: err})
+		}
+	}
+	if c.Person != nil || c.CommunityService != nil {
+		tried++
+		cs, err := e.placement.CommunityService(date, c, opts...)
+		if err != nil {
+			r.Errors = append(r.Errors, AreaError{Area: placement.AreaCommunityService, Err: err})
+		} else {
+			r.Community = cs
+			if cs.Eligible != nil {
+				r.outputs["community_service.eligible"] = *cs.Eligible
+			}
+			if cs.PlanValid != nil {
+				r.outputs["community_service.plan_valid"] = *cs.PlanValid
+				r.outputs["community_service.allowance"] = *cs.Allowance
+			}
+			r.outputs["community_service.reasons"] = wk.Codes(cs.Reasons)
+			r.addTrace(cs.Trace)
 		}
 	}
 	if tried == 0 {
@@ -283,6 +320,30 @@ func (e *Engine) decideVouchers(r *Result, date wk.Date, c *dossier.Case, opts [
 		v.Trace = &wk.Trace{Steps: stepsOf(v.Trace, vouchers.Area)}
 		r.addTrace(v.Trace)
 	}
+	return nil
+}
+
+func (e *Engine) decidePlacement(r *Result, date wk.Date, c *dossier.Case, opts []wk.Option) error {
+	p, err := e.placement.Decide(date, c, opts...)
+	if err != nil {
+		return err
+	}
+	r.Placement = p
+	r.outputs["placement.allowed"] = p.Allowed
+	r.outputs["placement.reasons"] = wk.Codes(p.Reasons)
+	r.addTrace(p.Trace)
+	// The whole assignment, when the case has the worker and the other
+	// areas could decide.
+	if c.Person == nil || c.Trajectory == nil || c.Trajectory.Start.IsZero() || r.Eligibility == nil || r.Hours == nil {
+		return nil
+	}
+	a, err := e.placement.CheckAssignment(date, c)
+	if err != nil {
+		return err
+	}
+	r.Assignment = a
+	r.outputs["placement.assignment_allowed"] = a.Allowed
+	r.outputs["placement.assignment_reasons"] = wk.Codes(a.Reasons)
 	return nil
 }
 
@@ -385,6 +446,14 @@ func (r *Result) Reasons() []wk.Reason {
 	}
 	if r.Vouchers != nil {
 		out = append(out, r.Vouchers.Reasons...)
+	}
+	if r.Assignment != nil {
+		out = append(out, r.Assignment.Reasons...)
+	} else if r.Placement != nil {
+		out = append(out, r.Placement.Reasons...)
+	}
+	if r.Community != nil {
+		out = append(out, r.Community.Reasons...)
 	}
 	return out
 }
