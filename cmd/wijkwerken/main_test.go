@@ -218,6 +218,7 @@ func TestReformMonthlyCapFlipsExactlyTheMonthScenarios(t *testing.T) {
 		"75 hours in a month is more than the regulation ever allowed",         // 75 <= 80 now
 		"registered hours count even when the trajectory's start is not given", // 1 -> 21
 		"the worker is paid only for the hours left in the month",              // 21 free: both hours paid, 8.20
+		"every reason against the assignment, from every area",                 // 59 + 2 fit under 80: no month_limit
 	}, got)
 }
 
