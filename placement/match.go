@@ -148,7 +148,14 @@ func (e *Engine) rankOne(a Assignment, req dossier.Request, act *Decision, c Can
 	}
 	cc := *c.Case
 	cc.Request = &req
-	check, err := e.CheckAssignment(a.Date, &cc)
+	if err := dossier.Require(AreaAssignment,
+		dossier.Field{Path: "case.person", Present: cc.Person != nil},
+		dossier.Field{Path: "case.trajectory.start", Present: cc.Trajectory != nil && !cc.Trajectory.Start.IsZero()}); err != nil {
+		r.Excluded, r.Error = true, err.Error()
+		r.Explanation = []string{"the case could not be decided"}
+		return r
+	}
+	check, err := e.checkWorker(a.Date, &cc, act, nil, nil)
 	if err != nil {
 		r.Excluded, r.Error = true, err.Error()
 		r.Explanation = []string{"the case could not be decided"}

@@ -242,8 +242,17 @@ func (e *Engine) CheckAssignment(date wk.Date, c *dossier.Case, opts ...wk.Optio
 		dossier.Field{Path: "case.request.date", Present: !c.Request.Date.IsZero()}); err != nil {
 		return nil, err
 	}
-	o := wk.Apply(opts)
-	tr := newTrace(o)
+	tr := newTrace(wk.Apply(opts))
+	act, err := e.decide(date, c, tr)
+	if err != nil {
+		return nil, err
+	}
+	return e.checkWorker(date, c, act, tr, opts)
+}
+
+// checkWorker completes an assignment check whose activity decision is
+// known (Match decides the activity once for all candidates).
+func (e *Engine) checkWorker(date wk.Date, c *dossier.Case, act *Decision, tr *wk.Trace, opts []wk.Option) (*AssignmentCheck, error) {
 	el, err := e.eligibility.Decide(date, c, opts...)
 	if err != nil {
 		return nil, err
@@ -253,10 +262,6 @@ func (e *Engine) CheckAssignment(date wk.Date, c *dossier.Case, opts ...wk.Optio
 		return nil, err
 	}
 	started, err := e.assignment.Eval(&assignmentEnv{Request: c.Request, Trajectory: c.Trajectory}, date, tr)
-	if err != nil {
-		return nil, err
-	}
-	act, err := e.decide(date, c, tr)
 	if err != nil {
 		return nil, err
 	}

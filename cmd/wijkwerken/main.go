@@ -37,7 +37,8 @@ Usage:
   wijkwerken test   [--junit FILE] [-v] PATHS...
   wijkwerken params [--at D] [--json]
   wijkwerken rules  [--area A] [--at D] [--json]
-  wijkwerken lint   [FILES...]
+  wijkwerken lint   [RULEBOOK DIR] [REFORM FILES...]
+  wijkwerken workplaces [--date D] [--json] FILE   (exit 1 while proof is missing)
 
 Every command takes --rulebook DIR and --reform FILE (repeatable).
 Run 'wijkwerken COMMAND -h' for a command's flags.
@@ -59,11 +60,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitCommand
 	}
 	cmds := map[string]cmdFunc{
-		"eval":   cmdEval,
-		"test":   cmdTest,
-		"params": cmdParams,
-		"rules":  cmdRules,
-		"lint":   cmdLint,
+		"eval":       cmdEval,
+		"test":       cmdTest,
+		"params":     cmdParams,
+		"rules":      cmdRules,
+		"lint":       cmdLint,
+		"workplaces": cmdWorkplaces,
 	}
 	switch args[0] {
 	case "-h", "--help", "help":

@@ -275,3 +275,34 @@ func TestLintADirectoryIsARulebook(t *testing.T) {
 	code, _, _ = runCLI(t, "lint", "--rulebook", "../../regulation", "../../regulation")
 	assert.Equal(t, 2, code, "two rulebooks")
 }
+
+// eval shows placement and gemeenschapsdienst, worked out by hand: a school
+// may have its bus accompanied (and the organiser offers it); the worker is
+// eligible, in the trajectory, with 10 hours free for 2; two years of
+// jobseeking since 2021-01-01; the plan's fiche is signed by the mentor
+// alone; 40 hours at 1.30 are 52.00 a month.
+func TestEvalPlacementCase(t *testing.T) {
+	code, out, errs := runCLI(t, "eval", "--json", "--date", "2024-03-20", "../../testdata/cases/placement.yaml")
+	require.Equal(t, 0, code, errs)
+	var doc struct {
+		Placement        map[string]any `json:"placement"`
+		CommunityService map[string]any `json:"community_service"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &doc))
+	assert.Equal(t, map[string]any{"allowed": true, "reasons": []any{}, "assignment_allowed": true, "assignment_reasons": []any{}}, doc.Placement)
+	assert.Equal(t, map[string]any{"eligible": true, "plan_valid": false, "allowance": "52", "reasons": []any{"fiche_not_validly_signed"}}, doc.CommunityService)
+}
+
+func TestWorkplacesReport(t *testing.T) {
+	code, out, _ := runCLI(t, "workplaces", "../../testdata/workplaces/opwijk.yaml")
+	assert.Equal(t, 1, code, "proof is missing")
+	assert.Contains(t, out, "6 learning places in 5 unique workplaces, 3 mentors")
+	assert.Contains(t, out, "missing (8)")
+	code, out, errs := runCLI(t, "workplaces", "--json", "--date", "2023-07-15", "../../testdata/workplaces/opwijk-complete.yaml")
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, out, `"complete": true`)
+	bad := writeFile(t, "bad.yaml", "authority: X\nworkplaces: [{function: a, servise: b, places: 1}]\n")
+	code, _, errs = runCLI(t, "workplaces", bad)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errs, "servise")
+}
