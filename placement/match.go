@@ -13,6 +13,14 @@ import (
 	"github.com/shopspring/decimal"
 )
 
+// minPerWorker is the fewest candidates worth a goroutine of their own
+// (not a regulatory figure).
+const minPerWorker = 50
+
+// ctxCheckEvery is how many candidates are handed out between looks at the
+// context.
+const ctxCheckEvery = 100
+
 // Assignment is work a user asks for: the activity, how many hours a month,
 // where and from when.
 type Assignment struct {
@@ -89,7 +97,7 @@ func (e *Engine) Match(ctx context.Context, a Assignment, cands []Candidate) (*R
 		return nil, err
 	}
 	out := make([]Ranked, len(cands))
-	workers := min(runtime.GOMAXPROCS(0), max(1, len(cands)/64))
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(cands)/minPerWorker))
 	var wg sync.WaitGroup
 	next := make(chan int, workers)
 	for w := 0; w < workers; w++ {
@@ -104,7 +112,7 @@ func (e *Engine) Match(ctx context.Context, a Assignment, cands []Candidate) (*R
 	var cerr error
 feed:
 	for i := range cands {
-		if i%256 == 0 {
+		if i%ctxCheckEvery == 0 {
 			if cerr = ctx.Err(); cerr != nil {
 				break feed
 			}
