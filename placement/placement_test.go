@@ -357,3 +357,46 @@ func TestParseRegisterErrors(t *testing.T) {
 	_, err = placement.ParseRegister("r.yaml", []byte("authority: X\nmentors: [{name: m, certificate: 2023-02-30}]\n"))
 	assert.Error(t, err)
 }
+
+// An analyst's reform adds an activity for private users from 2027.
+func TestReformAddsAnActivity(t *testing.T) {
+	rb, _ := wk.Reference()
+	rf, err := wk.ParseReform("window.yaml", []byte(`
+reform: window cleaning for private users from 2027
+cite: test
+set:
+  - param: placement.activities_private
+    from: 2027-01-01
+    value: [light_garden_maintenance, small_home_repairs, childcare_supervision, household_help, companionship, pet_sitting, furniture_assembly, grave_maintenance, window_cleaning]
+`))
+	require.NoError(t, err)
+	rb2, err := rb.Reform(rf)
+	require.NoError(t, err)
+	e, err := placement.New(rb2)
+	require.NoError(t, err)
+	for date, want := range map[string]bool{"2026-12-31": false, "2027-01-01": true} {
+		req := request("private", "flanders", "window_cleaning")
+		req.Date = d(date)
+		got, err := e.Decide(d(date), &dossier.Case{Request: req})
+		require.NoError(t, err)
+		assert.Equal(t, want, got.Allowed, date)
+	}
+}
+
+func FuzzParseRegister(f *testing.F) {
+	data, err := os.ReadFile("../testdata/workplaces/opwijk-complete.yaml")
+	require.NoError(f, err)
+	f.Add(string(data))
+	f.Add("authority: X\nmentors: [{name: m, certificate: 2023-02-30}]\n")
+	f.Add("workplaces: [{places: -1}]")
+	e := engine(f)
+	f.Fuzz(func(t *testing.T, s string) {
+		r, err := placement.ParseRegister("fuzz.yaml", []byte(s))
+		if err != nil {
+			return
+		}
+		if _, err := e.Proof(d("2024-01-01"), r); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
