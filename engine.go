@@ -180,8 +180,15 @@ func unresolvedOperator(root ast.Node) string {
 type unresolved struct{ found string }
 
 func (u *unresolved) Visit(n *ast.Node) {
+	if u.found != "" {
+		return
+	}
+	if t := (*n).Type(); t != nil && (t.Kind() == reflect.Float64 || t.Kind() == reflect.Float32) {
+		u.found = "a floating-point value (" + strings.TrimSpace((*n).String()) + "); write exact decimals with dec(\"1.5\")"
+		return
+	}
 	b, ok := (*n).(*ast.BinaryNode)
-	if !ok || u.found != "" {
+	if !ok {
 		return
 	}
 	special := func(t reflect.Type) bool { return t == decimalType || t == dateType }

@@ -235,6 +235,15 @@ func buildSharedOptions() []expr.Option {
 			}
 			return a.DivRound(b, DivisionPlaces), nil
 		}, decSigs[decimal.Decimal]()),
+		// Whole numbers divide exactly, into a decimal: expr would give a
+		// float64, and no float touches a rule's value.
+		expr.Function("_int_div", func(args ...any) (any, error) {
+			a, b := args[0].(int), args[1].(int)
+			if b == 0 {
+				return nil, errDivZero
+			}
+			return decimal.NewFromInt(int64(a)).DivRound(decimal.NewFromInt(int64(b)), DivisionPlaces), nil
+		}, new(func(int, int) decimal.Decimal)),
 		decCmp("_dec_lt", func(c int) bool { return c < 0 }),
 		decCmp("_dec_le", func(c int) bool { return c <= 0 }),
 		decCmp("_dec_gt", func(c int) bool { return c > 0 }),
@@ -250,7 +259,7 @@ func buildSharedOptions() []expr.Option {
 		expr.Operator("+", "_dec_add"),
 		expr.Operator("-", "_dec_sub"),
 		expr.Operator("*", "_dec_mul"),
-		expr.Operator("/", "_dec_div"),
+		expr.Operator("/", "_dec_div", "_int_div"),
 		expr.Operator("<", "_dec_lt", "_date_lt"),
 		expr.Operator("<=", "_dec_le", "_date_le"),
 		expr.Operator(">", "_dec_gt", "_date_gt"),

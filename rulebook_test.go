@@ -260,6 +260,8 @@ func TestCompileCatchesTypeErrorsAtLoad(t *testing.T) {
 		{"unknown output", "    value: n\n    output: y\n", `unknown output of area test "y"`},
 		{"wrong output type", "    value: s\n    output: x\n", "computes string, but output x wants int"},
 		{"float literal in money", "    value: amt * 1.1\n    output: amount\n", "invalid operation"},
+		{"floats are refused", "    when: n * 1.5 > 3\n    reason: r\n", "floating-point value"},
+		{"float builtins are refused", "    when: round(n) > 3\n    reason: r\n", "floating-point value"},
 		{"clock disabled", "    when: now() > 0\n    reason: r\n", "now"},
 		{"param kind checked", "    when: param(\"t.start\") > 3\n    reason: r\n", "invalid operation"},
 		{"out read before computed", "    when: out.x > 1\n    reason: r\n", "reads out.x before"},
@@ -320,6 +322,7 @@ func TestDecimalAndDateOperators(t *testing.T) {
 		rule("test.b", "    when: amt + 1 > 10 and 2 * amt < 21\n    reason: ops_ok\n") +
 		rule("test.c", "    when: d >= param(\"t.start\") and add_months(d, 1) == parse_date(\"2023-02-28\")\n    reason: dates_ok\n") +
 		rule("test.d", "    when: round_half_up(dec(\"2.345\"), 2) == dec(\"2.35\") and round_bank(dec(\"2.345\"), 2) == dec(\"2.34\")\n    reason: rounding_ok\n") +
+		rule("test.i", "    when: 7 / 2 == dec(\"3.5\") and n / 3 == dec(1)\n    reason: int_div_ok\n") +
 		rule("test.e", "    when: ceil_div(70, 60) == 2 and ceil_div(60, 60) == 1 and ceil_div(0, 60) == 0\n    reason: ceil_ok\n") +
 		rule("test.f", "    when: period_end(parse_date(\"2024-03-01\"), 12) == parse_date(\"2025-02-28\") and days_between(d, add_days(d, 3)) == 3\n    reason: period_ok\n") +
 		// Operators on parameters inside a function's arguments (a
@@ -327,7 +330,7 @@ func TestDecimalAndDateOperators(t *testing.T) {
 		rule("test.g", "    when: round_half_up(param(\"t.rate\") * n, 2) == dec(\"0.9\") and dec_max(param(\"t.rate\") * amt, dec(\"1\")) == dec(\"3\") and round_half_up(param(\"t.rate\") * (n * param(\"t.limit\")), 1) > 0\n    reason: nested_ok\n")
 	reasons, err := eval(t, rules, &testEnv{N: 3, Amt: decimal.RequireFromString("10"), D: MustParseDate("2023-01-31")}, "2024-01-01", nil)
 	require.NoError(t, err)
-	assert.Equal(t, []string{"rate_ok", "ops_ok", "dates_ok", "rounding_ok", "ceil_ok", "period_ok", "nested_ok"}, Codes(reasons))
+	assert.Equal(t, []string{"rate_ok", "ops_ok", "dates_ok", "rounding_ok", "int_div_ok", "ceil_ok", "period_ok", "nested_ok"}, Codes(reasons))
 }
 
 func TestEvalErrors(t *testing.T) {
@@ -349,6 +352,9 @@ func TestEvalErrors(t *testing.T) {
 		_, err := eval(t, rule("test.div", "    when: 1 % n == 0\n    reason: r\n"), &testEnv{}, "2024-01-01", nil)
 		var re *RuleError
 		require.ErrorAs(t, err, &re)
+		_, err = eval(t, rule("test.div", "    when: 1 / n > 0\n    reason: r\n"), &testEnv{}, "2024-01-01", nil)
+		require.ErrorAs(t, err, &re)
+		assert.Contains(t, err.Error(), "division by zero")
 	})
 	t.Run("memory budget", func(t *testing.T) {
 		_, err := eval(t, rule("test.big", "    when: 'len(map(1..10000000, # * 2)) > 0'\n    reason: r\n"), &testEnv{}, "2024-01-01", nil)
