@@ -152,6 +152,9 @@ type Result struct {
 	Errors      []AreaError                 `json:"-"`
 	Trace       *wk.Trace                   `json:"-"`
 	outputs     map[string]any
+	// hoursTrace and vouchersTrace hold the steps of the voucher decision
+	// (which decides the hours too) until they go into Trace in order.
+	hoursTrace, vouchersTrace *wk.Trace
 }
 
 // AreaError is why an area could not be decided.
@@ -198,9 +201,23 @@ func (e *Engine) Decide(date wk.Date, c *dossier.Case, opts ...wk.Option) (*Resu
 			r.Errors = append(r.Errors, AreaError{Area: trajectory.Area, Err: err})
 		}
 	}
+	// Vouchers first: the pay of a request rests on its hours, which the
+	// voucher decision computes and the hours paths then reuse.
+	if c.Request != nil || c.Organiser != nil || c.Cheque != nil || c.Purchase != nil {
+		tried++
+		if err := e.decideVouchers(r, date, c, opts); err != nil {
+			r.Errors = append(r.Errors, AreaError{Area: vouchers.Area, Err: err})
+		}
+	}
 	if c.Request != nil {
 		tried++
-		h, err := e.trajectory.Hours(date, c, opts...)
+		var h *trajectory.Hours
+		var err error
+		if r.Vouchers != nil && r.Vouchers.Pay != nil {
+			h = r.Vouchers.Pay.Hours
+		} else if h, err = e.trajectory.Hours(date, c, opts...); err == nil && h.Trace != nil {
+			r.hoursTrace = &wk.Trace{Steps: stepsOf(h.Trace, trajectory.AreaHours)}
+		}
 		if err != nil {
 			r.Errors = append(r.Errors, AreaError{Area: trajectory.AreaHours, Err: err})
 		} else {
@@ -210,19 +227,10 @@ func (e *Engine) Decide(date wk.Date, c *dossier.Case, opts ...wk.Option) (*Resu
 			r.outputs["hours.month_remaining"] = h.MonthRemaining
 			r.outputs["hours.year_remaining"] = h.YearRemaining
 			r.outputs["hours.reasons"] = wk.Codes(h.Reasons)
-			if h.Trace != nil && r.Trajectory != nil {
-				// The trajectory's steps are in the trace already.
-				h.Trace = &wk.Trace{Steps: stepsOf(h.Trace, trajectory.AreaHours)}
-			}
-			r.addTrace(h.Trace)
 		}
 	}
-	if c.Request != nil || c.Organiser != nil || c.Cheque != nil || c.Purchase != nil {
-		tried++
-		if err := e.decideVouchers(r, date, c, opts); err != nil {
-			r.Errors = append(r.Errors, AreaError{Area: vouchers.Area, Err: err})
-		}
-	}
+	r.addTrace(r.hoursTrace)
+	r.addTrace(r.vouchersTrace)
 	if q := c.Request; q != nil && (q.Activity != "" || q.User.Type != "") {
 		tried++
 		if err := e.decidePlacement(r, date, c, opts); err != nil {
@@ -315,10 +323,11 @@ func (e *Engine) decideVouchers(r *Result, date wk.Date, c *dossier.Case, opts [
 	}
 	r.outputs["vouchers.reasons"] = wk.Codes(v.Reasons)
 	if v.Trace != nil {
-		// The hours' and the trajectory's steps are in the trace already
-		// when the case asked for them.
+		// The trajectory's steps are in the trace already when the case
+		// has one; the hours' steps go in under the hours.
+		r.hoursTrace = &wk.Trace{Steps: stepsOf(v.Trace, trajectory.AreaHours)}
 		v.Trace = &wk.Trace{Steps: stepsOf(v.Trace, vouchers.Area)}
-		r.addTrace(v.Trace)
+		r.vouchersTrace = v.Trace
 	}
 	return nil
 }
@@ -337,7 +346,7 @@ func (e *Engine) decidePlacement(r *Result, date wk.Date, c *dossier.Case, opts 
 	if c.Person == nil || c.Trajectory == nil || c.Trajectory.Start.IsZero() || r.Eligibility == nil || r.Hours == nil {
 		return nil
 	}
-	a, err := e.placement.CheckAssignment(date, c)
+	a, err := e.placement.AssignmentFrom(date, c, r.Eligibility, r.Hours, p)
 	if err != nil {
 		return err
 	}
@@ -404,7 +413,14 @@ func (r *Result) Err(path string) error {
 // address ({"eligibility": {"eligible": true, ...}}), with the decision
 // date, the reasons in full under "explanations", the errors of areas that
 // failed under "errors" and, when asked for, the trace.
-func (r *Result) MarshalJSON() ([]byte, error) {
+func (r *Result) MarshalJSON() ([]byte, error) { return json.Marshal(r.doc(true)) }
+
+// OutputsJSON is the result as MarshalJSON writes it, without the
+// explanations: the outputs, the errors and, when asked for, the trace. It
+// is what a bulk stream writes unless asked to explain.
+func (r *Result) OutputsJSON() ([]byte, error) { return json.Marshal(r.doc(false)) }
+
+func (r *Result) doc(explain bool) map[string]any {
 	doc := map[string]any{"date": r.Date}
 	for p, v := range r.outputs {
 		area, field, _ := strings.Cut(p, ".")
@@ -415,7 +431,7 @@ func (r *Result) MarshalJSON() ([]byte, error) {
 		}
 		m[field] = v
 	}
-	if expl := r.Reasons(); len(expl) > 0 {
+	if expl := r.Reasons(); explain && len(expl) > 0 {
 		doc["explanations"] = expl
 	}
 	if len(r.Errors) > 0 {
@@ -428,12 +444,25 @@ func (r *Result) MarshalJSON() ([]byte, error) {
 	if r.Trace != nil {
 		doc["trace"] = r.Trace
 	}
-	return json.Marshal(doc)
+	return doc
 }
 
 // Reasons returns the reasons of every area decided, in full (code,
-// messages, rule, citation), in area order.
+// messages, rule, citation), in area order, each rule's reason once.
 func (r *Result) Reasons() []wk.Reason {
+	out := r.allReasons()
+	seen := make(map[string]bool, len(out))
+	kept := out[:0]
+	for _, x := range out {
+		if !seen[x.Rule] {
+			seen[x.Rule] = true
+			kept = append(kept, x)
+		}
+	}
+	return kept
+}
+
+func (r *Result) allReasons() []wk.Reason {
 	var out []wk.Reason
 	if r.Eligibility != nil {
 		out = append(out, r.Eligibility.Reasons...)

@@ -261,6 +261,22 @@ func (e *Engine) checkWorker(date wk.Date, c *dossier.Case, act *Decision, tr *w
 	if err != nil {
 		return nil, err
 	}
+	return e.combine(date, c, el, h, act, tr)
+}
+
+// AssignmentFrom completes an assignment check from decisions the caller
+// already holds for the same case and date: the person's eligibility, the
+// request's hours and the activity. It runs only the rules those do not
+// (trajectory_not_started). decision.Engine uses it so that a combined
+// decision decides each area once.
+func (e *Engine) AssignmentFrom(date wk.Date, c *dossier.Case, el *eligibility.Decision, h *trajectory.Hours, act *Decision) (*AssignmentCheck, error) {
+	if el == nil || h == nil || act == nil || c == nil || c.Request == nil || c.Trajectory == nil {
+		return nil, dossier.Require(AreaAssignment, dossier.Field{Path: "case.person"}, dossier.Field{Path: "case.trajectory"}, dossier.Field{Path: "case.request"})
+	}
+	return e.combine(date, c, el, h, act, nil)
+}
+
+func (e *Engine) combine(date wk.Date, c *dossier.Case, el *eligibility.Decision, h *trajectory.Hours, act *Decision, tr *wk.Trace) (*AssignmentCheck, error) {
 	started, err := e.assignment.Eval(&assignmentEnv{Request: c.Request, Trajectory: c.Trajectory}, date, tr)
 	if err != nil {
 		return nil, err

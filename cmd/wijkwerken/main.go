@@ -39,6 +39,8 @@ Usage:
   wijkwerken rules  [--area A] [--at D] [--json]
   wijkwerken lint   [RULEBOOK DIR] [REFORM FILES...]
   wijkwerken workplaces [--date D] [--json] FILE   (exit 1 while proof is missing)
+  wijkwerken population --n N [--seed S] [--date D]  (JSON lines of synthetic cases)
+  wijkwerken bulk   [--date D] [--workers K] [--trace] FILE|-  (JSON lines in and out)
 
 Every command takes --rulebook DIR and --reform FILE (repeatable).
 Run 'wijkwerken COMMAND -h' for a command's flags.
@@ -66,6 +68,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		"rules":      cmdRules,
 		"lint":       cmdLint,
 		"workplaces": cmdWorkplaces,
+		"population": cmdPopulation,
+		"bulk":       cmdBulk,
 	}
 	switch args[0] {
 	case "-h", "--help", "help":

@@ -306,3 +306,35 @@ func TestWorkplacesReport(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errs, "servise")
 }
+
+// population | bulk: the analyst's pipeline from the command line.
+func TestPopulationAndBulk(t *testing.T) {
+	code, pop, errs := runCLI(t, "population", "--n", "300", "--seed", "4")
+	require.Equal(t, 0, code, errs)
+	assert.Equal(t, 300, strings.Count(pop, "\n"))
+	_, again, _ := runCLI(t, "population", "--n", "300", "--seed", "4")
+	assert.Equal(t, pop, again, "deterministic")
+
+	file := writeFile(t, "pop.jsonl", pop)
+	code, out, errs := runCLI(t, "bulk", file)
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, errs, "300 cases (0 errors)")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	require.Len(t, lines, 300)
+	var first struct {
+		ID     string                     `json:"id"`
+		Result map[string]json.RawMessage `json:"result"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(lines[0]), &first))
+	assert.Equal(t, "c0000001", first.ID)
+	assert.Contains(t, first.Result, "eligibility")
+	assert.NotContains(t, first.Result, "explanations")
+
+	code, out, _ = runCLI(t, "bulk", "--explain", "-q", "--date", "2024-01-01", file)
+	require.Equal(t, 0, code)
+	assert.Contains(t, out, `"explanations"`)
+	assert.Contains(t, out, `"date":"2024-01-01"`)
+
+	code, _, _ = runCLI(t, "population", "--n", "-1")
+	assert.Equal(t, 2, code)
+}
