@@ -187,3 +187,30 @@ func BenchmarkStream(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N*st.Cases)/b.Elapsed().Seconds(), "cases/s")
 }
+
+// BenchmarkDecide decides the cases of a synthetic population in memory,
+// on all cores (b.RunParallel): the combined decision's throughput without
+// JSON.
+func BenchmarkDecide(b *testing.B) {
+	eng := engineT(b)
+	lines := popLines(b, 2000, 21)
+	var recs []population.Record
+	dec := json.NewDecoder(bytes.NewReader(lines))
+	for dec.More() {
+		var r population.Record
+		if err := dec.Decode(&r); err != nil {
+			b.Fatal(err)
+		}
+		recs = append(recs, r)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	var next atomic.Int64
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			r := recs[int(next.Add(1))%len(recs)]
+			_, _ = eng.Decide(r.Date, r.Case)
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "decisions/s")
+}
