@@ -26,6 +26,13 @@ const DivisionPlaces = 12
 // and operators.
 func baseOptions(rb *Rulebook, env any) []expr.Option {
 	opts := make([]expr.Option, 0, len(sharedOptions)+4)
+	// The environment is described to expr by the struct a pointer points
+	// to, not the pointer: expr then resolves every field to its index at
+	// compile time (OpLoadField) instead of looking it up by name on every
+	// run.
+	if v := reflect.ValueOf(env); v.Kind() == reflect.Pointer && v.Elem().Kind() == reflect.Struct {
+		env = v.Elem().Interface()
+	}
 	opts = append(opts,
 		expr.Env(env),
 		expr.MaxNodes(MaxExpressionNodes),

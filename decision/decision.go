@@ -12,6 +12,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	wk "github.com/openwijkwerken/wijkwerken"
 	"github.com/openwijkwerken/wijkwerken/dossier"
@@ -151,7 +152,8 @@ type Result struct {
 	Community   *placement.CommunityService `json:"-"`
 	Errors      []AreaError                 `json:"-"`
 	Trace       *wk.Trace                   `json:"-"`
-	outputs     map[string]any
+	outputsOnce sync.Once
+	outputs     map[string]any // built from the fields above on first use
 	// hoursTrace and vouchersTrace hold the steps of the voucher decision
 	// (which decides the hours too) until they go into Trace in order.
 	hoursTrace, vouchersTrace *wk.Trace
@@ -177,7 +179,7 @@ func (e *Engine) Decide(date wk.Date, c *dossier.Case, opts ...wk.Option) (*Resu
 		c = &dossier.Case{}
 	}
 	o := wk.Apply(opts)
-	r := &Result{Date: date, outputs: make(map[string]any, 8)}
+	r := &Result{Date: date}
 	if o.Trace {
 		r.Trace = &wk.Trace{}
 	}
@@ -189,9 +191,6 @@ func (e *Engine) Decide(date wk.Date, c *dossier.Case, opts ...wk.Option) (*Resu
 			r.Errors = append(r.Errors, AreaError{Area: eligibility.Area, Err: err})
 		} else {
 			r.Eligibility = d
-			r.outputs["eligibility.eligible"] = d.Eligible
-			r.outputs["eligibility.reasons"] = wk.Codes(d.Reasons)
-			r.outputs["eligibility.referrer"] = d.Referrer
 			r.addTrace(d.Trace)
 		}
 	}
@@ -222,11 +221,6 @@ func (e *Engine) Decide(date wk.Date, c *dossier.Case, opts ...wk.Option) (*Resu
 			r.Errors = append(r.Errors, AreaError{Area: trajectory.AreaHours, Err: err})
 		} else {
 			r.Hours = h
-			r.outputs["hours.allowed"] = h.Allowed
-			r.outputs["hours.counted"] = h.Counted
-			r.outputs["hours.month_remaining"] = h.MonthRemaining
-			r.outputs["hours.year_remaining"] = h.YearRemaining
-			r.outputs["hours.reasons"] = wk.Codes(h.Reasons)
 		}
 	}
 	r.addTrace(r.hoursTrace)
@@ -244,14 +238,6 @@ func (e *Engine) Decide(date wk.Date, c *dossier.Case, opts ...wk.Option) (*Resu
 			r.Errors = append(r.Errors, AreaError{Area: placement.AreaCommunityService, Err: err})
 		} else {
 			r.Community = cs
-			if cs.Eligible != nil {
-				r.outputs["community_service.eligible"] = *cs.Eligible
-			}
-			if cs.PlanValid != nil {
-				r.outputs["community_service.plan_valid"] = *cs.PlanValid
-				r.outputs["community_service.allowance"] = *cs.Allowance
-			}
-			r.outputs["community_service.reasons"] = wk.Codes(cs.Reasons)
 			r.addTrace(cs.Trace)
 		}
 	}
@@ -274,25 +260,18 @@ func (e *Engine) decideTrajectory(r *Result, date wk.Date, c *dossier.Case, opts
 		return err
 	}
 	r.Trajectory = d
-	r.outputs["trajectory.last_day"] = nullDate(d.LastDay)
-	r.outputs["trajectory.transitional"] = d.Transitional
-	r.outputs["trajectory.next_evaluation_due"] = d.NextEvaluationDue
-	r.outputs["trajectory.evaluation_overdue"] = d.EvaluationOverdue
 	r.addTrace(d.Trace)
 	s, err := e.trajectory.Status(date, c)
 	if err != nil {
 		return err
 	}
 	r.Status = s
-	r.outputs["trajectory.status"] = s.State
 	if c.Trajectory.Agreement != nil {
 		a, err := e.trajectory.CheckAgreement(date, c, opts...)
 		if err != nil {
 			return err
 		}
 		r.Agreement = a
-		r.outputs["agreement.valid"] = a.Valid
-		r.outputs["agreement.reasons"] = wk.Codes(a.Reasons)
 	}
 	return nil
 }
@@ -303,25 +282,6 @@ func (e *Engine) decideVouchers(r *Result, date wk.Date, c *dossier.Case, opts [
 		return err
 	}
 	r.Vouchers = v
-	if v.Price != nil {
-		r.outputs["vouchers.price_valid"] = v.Price.Valid
-	}
-	if v.Pay != nil {
-		r.outputs["vouchers.cheques_needed"] = v.Pay.ChequesNeeded
-		r.outputs["vouchers.allowance"] = v.Pay.Allowance
-		r.outputs["vouchers.travel_allowance"] = v.Pay.TravelAllowance
-	}
-	if v.RegistrationFee != nil {
-		r.outputs["vouchers.registration_fee"] = *v.RegistrationFee
-	}
-	if v.Validity != nil {
-		r.outputs["vouchers.expires"] = v.Validity.Expires
-		r.outputs["vouchers.valid"] = v.Validity.Valid
-	}
-	if v.Tax != nil {
-		r.outputs["vouchers.tax_reduction"] = v.Tax.Reduction
-	}
-	r.outputs["vouchers.reasons"] = wk.Codes(v.Reasons)
 	if v.Trace != nil {
 		// The trajectory's steps are in the trace already when the case
 		// has one; the hours' steps go in under the hours.
@@ -338,8 +298,6 @@ func (e *Engine) decidePlacement(r *Result, date wk.Date, c *dossier.Case, opts 
 		return err
 	}
 	r.Placement = p
-	r.outputs["placement.allowed"] = p.Allowed
-	r.outputs["placement.reasons"] = wk.Codes(p.Reasons)
 	r.addTrace(p.Trace)
 	// The whole assignment, when the case has the worker and the other
 	// areas could decide.
@@ -351,8 +309,6 @@ func (e *Engine) decidePlacement(r *Result, date wk.Date, c *dossier.Case, opts 
 		return err
 	}
 	r.Assignment = a
-	r.outputs["placement.assignment_allowed"] = a.Allowed
-	r.outputs["placement.assignment_reasons"] = wk.Codes(a.Reasons)
 	return nil
 }
 
@@ -380,18 +336,94 @@ func (r *Result) addTrace(t *wk.Trace) {
 	}
 }
 
+// outs returns the outputs by path, built once from the typed parts: a
+// decision that is only read through its fields never builds them.
+func (r *Result) outs() map[string]any {
+	r.outputsOnce.Do(func() { r.outputs = r.buildOutputs() })
+	return r.outputs
+}
+
+func (r *Result) buildOutputs() map[string]any {
+	o := make(map[string]any, 32)
+	if d := r.Eligibility; d != nil {
+		o["eligibility.eligible"] = d.Eligible
+		o["eligibility.reasons"] = wk.Codes(d.Reasons)
+		o["eligibility.referrer"] = d.Referrer
+	}
+	if d := r.Trajectory; d != nil {
+		o["trajectory.last_day"] = nullDate(d.LastDay)
+		o["trajectory.transitional"] = d.Transitional
+		o["trajectory.next_evaluation_due"] = d.NextEvaluationDue
+		o["trajectory.evaluation_overdue"] = d.EvaluationOverdue
+	}
+	if s := r.Status; s != nil {
+		o["trajectory.status"] = s.State
+	}
+	if a := r.Agreement; a != nil {
+		o["agreement.valid"] = a.Valid
+		o["agreement.reasons"] = wk.Codes(a.Reasons)
+	}
+	if h := r.Hours; h != nil {
+		o["hours.allowed"] = h.Allowed
+		o["hours.counted"] = h.Counted
+		o["hours.month_remaining"] = h.MonthRemaining
+		o["hours.year_remaining"] = h.YearRemaining
+		o["hours.reasons"] = wk.Codes(h.Reasons)
+	}
+	if v := r.Vouchers; v != nil {
+		if v.Price != nil {
+			o["vouchers.price_valid"] = v.Price.Valid
+		}
+		if v.Pay != nil {
+			o["vouchers.cheques_needed"] = v.Pay.ChequesNeeded
+			o["vouchers.allowance"] = v.Pay.Allowance
+			o["vouchers.travel_allowance"] = v.Pay.TravelAllowance
+		}
+		if v.RegistrationFee != nil {
+			o["vouchers.registration_fee"] = *v.RegistrationFee
+		}
+		if v.Validity != nil {
+			o["vouchers.expires"] = v.Validity.Expires
+			o["vouchers.valid"] = v.Validity.Valid
+		}
+		if v.Tax != nil {
+			o["vouchers.tax_reduction"] = v.Tax.Reduction
+		}
+		o["vouchers.reasons"] = wk.Codes(v.Reasons)
+	}
+	if p := r.Placement; p != nil {
+		o["placement.allowed"] = p.Allowed
+		o["placement.reasons"] = wk.Codes(p.Reasons)
+	}
+	if a := r.Assignment; a != nil {
+		o["placement.assignment_allowed"] = a.Allowed
+		o["placement.assignment_reasons"] = wk.Codes(a.Reasons)
+	}
+	if cs := r.Community; cs != nil {
+		if cs.Eligible != nil {
+			o["community_service.eligible"] = *cs.Eligible
+		}
+		if cs.PlanValid != nil {
+			o["community_service.plan_valid"] = *cs.PlanValid
+			o["community_service.allowance"] = *cs.Allowance
+		}
+		o["community_service.reasons"] = wk.Codes(cs.Reasons)
+	}
+	return o
+}
+
 // Get returns the value at an output path: a bool, string, int,
 // decimal.Decimal, wijkwerken.Date, []string (reason codes) or nil (a
 // computed null). ok is false when the path was not computed for this case.
 func (r *Result) Get(path string) (v any, ok bool) {
-	v, ok = r.outputs[path]
+	v, ok = r.outs()[path]
 	return v, ok
 }
 
 // Computed returns the output paths computed for this case, sorted.
 func (r *Result) Computed() []string {
-	out := make([]string, 0, len(r.outputs))
-	for p := range r.outputs {
+	out := make([]string, 0, len(r.outs()))
+	for p := range r.outs() {
 		out = append(out, p)
 	}
 	sort.Strings(out)
@@ -422,7 +454,7 @@ func (r *Result) OutputsJSON() ([]byte, error) { return json.Marshal(r.doc(false
 
 func (r *Result) doc(explain bool) map[string]any {
 	doc := map[string]any{"date": r.Date}
-	for p, v := range r.outputs {
+	for p, v := range r.outs() {
 		area, field, _ := strings.Cut(p, ".")
 		m, _ := doc[area].(map[string]any)
 		if m == nil {

@@ -209,7 +209,7 @@ func (e *Engine) streamLine(line int, data []byte, o StreamOptions) lineOut {
 		out.Date = date
 	}
 	res, err := e.Decide(date, c, o.Options...)
-	if err != nil && (res == nil || len(res.outputs) == 0) {
+	if err != nil && (res == nil || len(res.outs()) == 0) {
 		out.Error = err.Error()
 		return marshalLine(out)
 	}

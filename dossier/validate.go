@@ -53,8 +53,13 @@ func (k *checker) nonNegativeDec(field string, v decimal.Decimal) {
 	}
 }
 
+// before reports whether both dates are given and d falls before other.
+func before(d, other wk.Date) bool {
+	return !d.IsZero() && !other.IsZero() && d.Before(other)
+}
+
 func (k *checker) notBefore(field string, d wk.Date, otherField string, other wk.Date) {
-	if !d.IsZero() && !other.IsZero() && d.Before(other) {
+	if before(d, other) {
 		k.add(field, "%s is before %s %s", d, otherField, other)
 	}
 }
@@ -74,11 +79,15 @@ func validate(c *Case) []FieldError {
 		k.enum("case.household.ocmw_option", h.OCMWOption, ocmwOptions)
 	}
 	if t := c.Trajectory; t != nil {
+		// Field names are built only for a problem found: validating a
+		// good case allocates nothing (decisions validate on every call).
 		for i, e := range t.Evaluations {
 			if e.IsZero() {
 				k.add(fmt.Sprintf("case.trajectory.evaluations[%d]", i), "missing date")
 			}
-			k.notBefore(fmt.Sprintf("case.trajectory.evaluations[%d]", i), e, "trajectory.start", t.Start)
+			if before(e, t.Start) {
+				k.notBefore(fmt.Sprintf("case.trajectory.evaluations[%d]", i), e, "trajectory.start", t.Start)
+			}
 		}
 		k.notBefore("case.trajectory.end", t.End, "trajectory.start", t.Start)
 		k.enum("case.trajectory.end_reason", t.EndReason, endReasons)
@@ -86,31 +95,45 @@ func validate(c *Case) []FieldError {
 			k.add("case.trajectory.end_reason", "given without trajectory.end")
 		}
 		for i, s := range t.Suspensions {
-			field := fmt.Sprintf("case.trajectory.suspensions[%d]", i)
-			if s.From.IsZero() {
-				k.add(field+".from", "missing date")
+			if s.From.IsZero() || before(s.To, s.From) || before(s.From, t.Start) {
+				field := fmt.Sprintf("case.trajectory.suspensions[%d]", i)
+				if s.From.IsZero() {
+					k.add(field+".from", "missing date")
+				}
+				k.notBefore(field+".to", s.To, "its from", s.From)
+				k.notBefore(field+".from", s.From, "trajectory.start", t.Start)
 			}
-			k.notBefore(field+".to", s.To, "its from", s.From)
-			k.notBefore(field+".from", s.From, "trajectory.start", t.Start)
 		}
 		if a := t.Agreement; a != nil {
 			k.nonNegative("case.trajectory.agreement.duration_months", a.DurationMonths)
 			for i, h := range a.HoursPlan {
-				k.nonNegative(fmt.Sprintf("case.trajectory.agreement.hours_plan[%d]", i), h)
+				if h < 0 {
+					k.nonNegative(fmt.Sprintf("case.trajectory.agreement.hours_plan[%d]", i), h)
+				}
 			}
 		}
-		keys := make([]string, 0, len(t.Hours))
-		for key := range t.Hours {
-			keys = append(keys, key)
-		}
-		sort.Strings(keys)
-		for _, key := range keys {
-			h := t.Hours[key]
-			field := "case.trajectory.hours." + key
-			if !validMonthKey(key) {
-				k.add(field, "month %q: want YYYY-MM", key)
+		badHours := false
+		for key, h := range t.Hours {
+			if h < 0 || !validMonthKey(key) {
+				badHours = true
+				break
 			}
-			k.nonNegative(field, h)
+		}
+		if badHours {
+			// Reported in the order of the months, whatever the map's.
+			keys := make([]string, 0, len(t.Hours))
+			for key := range t.Hours {
+				keys = append(keys, key)
+			}
+			sort.Strings(keys)
+			for _, key := range keys {
+				h := t.Hours[key]
+				field := "case.trajectory.hours." + key
+				if !validMonthKey(key) {
+					k.add(field, "month %q: want YYYY-MM", key)
+				}
+				k.nonNegative(field, h)
+			}
 		}
 	}
 	if r := c.Request; r != nil {
