@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
+	"sort"
 	"strings"
 	"sync"
 
@@ -73,8 +75,31 @@ type RuleSet struct {
 
 type compiled struct {
 	rule *Rule
-	prog *vm.Program
+	prog *vm.Program // reads parameters as it runs: traced evaluations use it
 	out  *Output
+	// folded are the rule compiled once per stretch of its time in force
+	// in which none of the parameters it reads changes, each with those
+	// values as constants, ordered by from; an untraced evaluation runs
+	// the one in force.
+	folded []foldedProg
+}
+
+type foldedProg struct {
+	from Date
+	prog *vm.Program
+}
+
+// program returns the program to run on d: the folded one in force, or
+// the general one for a traced evaluation.
+func (c *compiled) program(d Date, traced bool) *vm.Program {
+	if !traced {
+		for i := len(c.folded) - 1; i >= 0; i-- {
+			if !d.Before(c.folded[i].from) {
+				return c.folded[i].prog
+			}
+		}
+	}
+	return c.prog
 }
 
 // Area returns the name of the area the rule set was compiled for.
@@ -111,7 +136,8 @@ func Compile(rb *Rulebook, spec AreaSpec) (*RuleSet, error) {
 		}
 		slot := len(rs.slots) - 1
 		c := &compiled{rule: r}
-		opts := baseOptions(rb, spec.Env)
+		pp := &paramPatcher{rb: rb}
+		opts := baseOptions(rb, spec.Env, pp)
 		if r.IsCondition() {
 			opts = append(opts, expr.AsBool())
 		} else {
@@ -148,12 +174,48 @@ func Compile(rb *Rulebook, spec AreaSpec) (*RuleSet, error) {
 			}
 		}
 		c.prog = prog
+		c.folded = foldPrograms(rb, r, opts, pp)
 		rs.slots[slot] = append(rs.slots[slot], c)
 	}
 	if err := ps.err(); err != nil {
 		return nil, err
 	}
 	return rs, nil
+}
+
+// foldPrograms compiles rule r once for every stretch of its time in force
+// in which none of the parameters it reads (pp.reads, collected when the
+// general program was compiled) changes, with their values as constants.
+// A stretch whose program does not compile keeps the general one.
+func foldPrograms(rb *Rulebook, r *Rule, opts []expr.Option, pp *paramPatcher) []foldedProg {
+	if len(pp.reads) == 0 {
+		return nil
+	}
+	starts := []Date{r.From}
+	inside := func(d Date) bool { return d.After(r.From) && (r.To.IsZero() || !d.After(r.To)) }
+	for _, idx := range pp.reads {
+		for _, v := range rb.params[rb.paramOrder[idx]].Values {
+			if inside(v.From) {
+				starts = append(starts, v.From)
+			}
+			if !v.To.IsZero() && inside(v.To.AddDays(1)) {
+				starts = append(starts, v.To.AddDays(1))
+			}
+		}
+	}
+	sort.Slice(starts, func(i, j int) bool { return starts[i].Before(starts[j]) })
+	starts = slices.Compact(starts)
+	out := make([]foldedProg, 0, len(starts))
+	for _, from := range starts {
+		pp.fold = from
+		prog, err := expr.Compile(r.Expression(), opts...)
+		if err != nil {
+			return nil
+		}
+		out = append(out, foldedProg{from: from, prog: prog})
+	}
+	pp.fold = Date{}
+	return out
 }
 
 func typeName(t reflect.Type) string {
@@ -259,7 +321,7 @@ func (rs *RuleSet) Eval(env any, date Date, tr *Trace) ([]Reason, error) {
 			step = &traceStep{Step: Step{Area: rs.area, Rule: c.rule.ID, Cite: c.rule.Cite, From: c.rule.From, To: c.rule.To, Pos: c.rule.Pos, Expression: strings.TrimSpace(c.rule.Expression())}}
 			view.trace = step
 		}
-		out, err := m.Run(c.prog, env)
+		out, err := m.Run(c.program(date, tr != nil), env)
 		if err != nil {
 			return nil, runError(c.rule, date, err)
 		}

@@ -24,7 +24,7 @@ const DivisionPlaces = 12
 // baseOptions are the expr options every area compiles with: the typed
 // environment, the expression limits, no clock, and the shared functions
 // and operators.
-func baseOptions(rb *Rulebook, env any) []expr.Option {
+func baseOptions(rb *Rulebook, env any, pp *paramPatcher) []expr.Option {
 	opts := make([]expr.Option, 0, len(sharedOptions)+4)
 	// The environment is described to expr by the struct a pointer points
 	// to, not the pointer: expr then resolves every field to its index at
@@ -36,7 +36,7 @@ func baseOptions(rb *Rulebook, env any) []expr.Option {
 	opts = append(opts,
 		expr.Env(env),
 		expr.MaxNodes(MaxExpressionNodes),
-		expr.Patch(&paramPatcher{rb: rb}),
+		expr.Patch(pp),
 	)
 	return append(opts, sharedOptions...)
 }
@@ -45,7 +45,15 @@ func baseOptions(rb *Rulebook, env any) []expr.Option {
 // typed accessor for the parameter's kind, with the parameter's index, so
 // that rules are type-checked against the parameter's kind and read it
 // without a lookup by name.
-type paramPatcher struct{ rb *Rulebook }
+type paramPatcher struct {
+	rb *Rulebook
+	// fold, when not zero, is the first day of a stretch in which no
+	// parameter the rule reads changes: param("id") becomes the value in
+	// force then, a constant in the compiled program.
+	fold Date
+	// reads collects the parameters the rule reads with param().
+	reads []int
+}
 
 var kindSuffix = map[Kind]string{KindInteger: "int", KindDecimal: "dec", KindDate: "date", KindString: "str", KindList: "list", KindBool: "bool"}
 
@@ -71,6 +79,15 @@ func (p *paramPatcher) Visit(n *ast.Node) {
 	idx, ok := p.rb.paramIdx[s.Value]
 	if !ok {
 		return
+	}
+	if !at {
+		p.reads = append(p.reads, idx)
+		if !p.fold.IsZero() {
+			if pv, ok := p.rb.params[s.Value].At(p.fold); ok {
+				ast.Patch(n, &ast.ConstantNode{Value: goValue(pv.Value)})
+				return
+			}
+		}
 	}
 	name := "_p_" + kindSuffix[p.rb.params[s.Value].Kind]
 	args := []ast.Node{&ast.IdentifierNode{Value: "_params"}, &ast.IntegerNode{Value: idx}}
@@ -138,6 +155,25 @@ func accessor(kind Kind, conv func(Value) any) (get, getAt func(args ...any) (an
 		return conv(val), nil
 	}
 	return get, getAt
+}
+
+// goValue is a parameter value as rule expressions see it.
+func goValue(v Value) any {
+	switch v.kind {
+	case KindInteger:
+		return v.i
+	case KindDecimal:
+		return v.dec
+	case KindDate:
+		return v.date
+	case KindString:
+		return v.s
+	case KindList:
+		return v.list
+	case KindBool:
+		return v.b
+	}
+	return nil
 }
 
 func paramFunctions() []expr.Option {

@@ -179,6 +179,11 @@ func (e *Engine) Decide(date wk.Date, c *dossier.Case, opts ...wk.Option) (*Resu
 		c = &dossier.Case{}
 	}
 	o := wk.Apply(opts)
+	// Validate once for all the areas. An invalid case goes to each area
+	// unvalidated, so that each reports what it finds, as on its own.
+	if !o.Validated && c.Validate() == nil {
+		opts = append(opts[:len(opts):len(opts)], wk.CaseValidated())
+	}
 	r := &Result{Date: date}
 	if o.Trace {
 		r.Trace = &wk.Trace{}
@@ -261,11 +266,7 @@ func (e *Engine) decideTrajectory(r *Result, date wk.Date, c *dossier.Case, opts
 	}
 	r.Trajectory = d
 	r.addTrace(d.Trace)
-	s, err := e.trajectory.Status(date, c)
-	if err != nil {
-		return err
-	}
-	r.Status = s
+	r.Status = trajectory.StatusFrom(date, c, d)
 	if c.Trajectory.Agreement != nil {
 		a, err := e.trajectory.CheckAgreement(date, c, opts...)
 		if err != nil {

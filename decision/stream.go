@@ -208,7 +208,8 @@ func (e *Engine) streamLine(line int, data []byte, o StreamOptions) lineOut {
 		date = c.Request.Date
 		out.Date = date
 	}
-	res, err := e.Decide(date, c, o.Options...)
+	// DecodeJSON has validated the case.
+	res, err := e.Decide(date, c, append(o.Options[:len(o.Options):len(o.Options)], wk.CaseValidated())...)
 	if err != nil && (res == nil || len(res.outs()) == 0) {
 		out.Error = err.Error()
 		return marshalLine(out)

@@ -177,18 +177,21 @@ func nonNil(r []wk.Reason) []wk.Reason {
 // request.user.region and request.activity; case.organiser.activities, when
 // given, narrows the catalogue.
 func (e *Engine) Decide(date wk.Date, c *dossier.Case, opts ...wk.Option) (*Decision, error) {
-	if err := e.checkRequest(c); err != nil {
+	o := wk.Apply(opts)
+	if err := e.checkRequest(c, o.Validated); err != nil {
 		return nil, err
 	}
-	return e.decide(date, c, newTrace(wk.Apply(opts)))
+	return e.decide(date, c, newTrace(o))
 }
 
-func (e *Engine) checkRequest(c *dossier.Case) error {
+func (e *Engine) checkRequest(c *dossier.Case, validated bool) error {
 	if c == nil || c.Request == nil {
 		return dossier.Require(Area, dossier.Field{Path: "case.request"})
 	}
-	if err := c.Validate(); err != nil {
-		return err
+	if !validated {
+		if err := c.Validate(); err != nil {
+			return err
+		}
 	}
 	r := c.Request
 	return dossier.Require(Area,
@@ -233,7 +236,8 @@ type AssignmentCheck struct {
 // and the activity allowed for the user. The case needs a person, a
 // trajectory with its start and a request with its date, user and activity.
 func (e *Engine) CheckAssignment(date wk.Date, c *dossier.Case, opts ...wk.Option) (*AssignmentCheck, error) {
-	if err := e.checkRequest(c); err != nil {
+	o := wk.Apply(opts)
+	if err := e.checkRequest(c, o.Validated); err != nil {
 		return nil, err
 	}
 	if err := dossier.Require(AreaAssignment,
@@ -242,7 +246,7 @@ func (e *Engine) CheckAssignment(date wk.Date, c *dossier.Case, opts ...wk.Optio
 		dossier.Field{Path: "case.request.date", Present: !c.Request.Date.IsZero()}); err != nil {
 		return nil, err
 	}
-	tr := newTrace(wk.Apply(opts))
+	tr := newTrace(o)
 	act, err := e.decide(date, c, tr)
 	if err != nil {
 		return nil, err
@@ -320,8 +324,11 @@ func (e *Engine) CommunityService(date wk.Date, c *dossier.Case, opts ...wk.Opti
 	if c == nil || (c.Person == nil && c.CommunityService == nil) {
 		return nil, dossier.Require(AreaCommunityService, dossier.Field{Path: "case.person"}, dossier.Field{Path: "case.community_service"})
 	}
-	if err := c.Validate(); err != nil {
-		return nil, err
+	o := wk.Apply(opts)
+	if !o.Validated {
+		if err := c.Validate(); err != nil {
+			return nil, err
+		}
 	}
 	var fields []dossier.Field
 	if c.Person != nil {
@@ -336,7 +343,7 @@ func (e *Engine) CommunityService(date wk.Date, c *dossier.Case, opts ...wk.Opti
 	if err := dossier.Require(AreaCommunityService, fields...); err != nil {
 		return nil, err
 	}
-	tr := newTrace(wk.Apply(opts))
+	tr := newTrace(o)
 	r := &CommunityService{Date: date, PersonReasons: []wk.Reason{}, PlanReasons: []wk.Reason{}}
 	if c.Person != nil {
 		reasons, err := e.cs.Eval(&csEnv{Person: c.Person}, date, tr)

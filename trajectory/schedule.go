@@ -118,6 +118,12 @@ func (e *Engine) Status(date wk.Date, c *dossier.Case) (*Status, error) {
 	if err != nil {
 		return nil, err
 	}
+	return StatusFrom(date, c, d), nil
+}
+
+// StatusFrom is Status from the trajectory decision d already made for the
+// case on date (by Decide), without deciding it again.
+func StatusFrom(date wk.Date, c *dossier.Case, d *Decision) *Status {
 	t := c.Trajectory
 	s := &Status{Date: date, LastDay: d.LastDay, Transitional: d.Transitional, State: Active}
 	switch {
@@ -134,5 +140,5 @@ func (e *Engine) Status(date wk.Date, c *dossier.Case) (*Status, error) {
 			}
 		}
 	}
-	return s, nil
+	return s
 }

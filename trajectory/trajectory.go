@@ -148,10 +148,11 @@ type Decision struct {
 // trajectory.start; person.pwa_agreement_on_2017_09_30 is read when the
 // case has a person.
 func (e *Engine) Decide(date wk.Date, c *dossier.Case, opts ...wk.Option) (*Decision, error) {
-	if err := e.Check(c); err != nil {
+	o := wk.Apply(opts)
+	if err := e.check(c, o.Validated); err != nil {
 		return nil, err
 	}
-	en, err := e.period1(date, c, wk.Apply(opts).Trace)
+	en, err := e.period1(date, c, o.Trace)
 	if err != nil {
 		return nil, err
 	}
@@ -183,23 +184,37 @@ func (e *Engine) period1(date wk.Date, c *dossier.Case, trace bool) (periodResul
 // invalid in it (a *dossier.CaseError): a missing start, registered hours
 // above what the regulation ever allowed in a month or a year, and every
 // problem Validate finds.
-func (e *Engine) Check(c *dossier.Case) error {
+func (e *Engine) Check(c *dossier.Case) error { return e.check(c, false) }
+
+func (e *Engine) check(c *dossier.Case, validated bool) error {
 	if c == nil || c.Trajectory == nil {
 		return dossier.Require(Area, dossier.Field{Path: "case.trajectory"})
 	}
 	if err := dossier.Require(Area, dossier.Field{Path: "case.trajectory.start", Present: !c.Trajectory.Start.IsZero()}); err != nil {
 		return err
 	}
-	return e.checkHours(c)
+	return e.checkHours(c, validated)
 }
 
 // checkHours validates the case and its registered hours against the most
 // the regulation ever allowed.
-func (e *Engine) checkHours(c *dossier.Case) error {
-	if err := c.Validate(); err != nil {
-		return err
+func (e *Engine) checkHours(c *dossier.Case, validated bool) error {
+	if !validated {
+		if err := c.Validate(); err != nil {
+			return err
+		}
 	}
 	if c.Trajectory == nil {
+		return nil
+	}
+	// Every month within the monthly limit and all the months together
+	// within the yearly one: nothing to report (and nothing allocated).
+	total, monthOK := 0, true
+	for _, h := range c.Trajectory.Hours {
+		total += h
+		monthOK = monthOK && (e.monthMaxEver <= 0 || h <= e.monthMaxEver)
+	}
+	if monthOK && (e.yearMaxEver <= 0 || total <= e.yearMaxEver) {
 		return nil
 	}
 	var bad []dossier.FieldError
@@ -263,7 +278,7 @@ func (e *Engine) Hours(date wk.Date, c *dossier.Case, opts ...wk.Option) (*Hours
 		tr = &wk.Trace{}
 	}
 	en := &hoursEnv{Request: *c.Request}
-	if err := e.checkHours(c); err != nil {
+	if err := e.checkHours(c, o.Validated); err != nil {
 		return nil, err
 	}
 	if c.Trajectory != nil {
@@ -305,13 +320,13 @@ type AgreementCheck struct {
 // trajectory's limit (unless the transitional measure applies), and an
 // hours plan that exceeds no monthly or yearly limit.
 func (e *Engine) CheckAgreement(date wk.Date, c *dossier.Case, opts ...wk.Option) (*AgreementCheck, error) {
-	if err := e.Check(c); err != nil {
+	o := wk.Apply(opts)
+	if err := e.check(c, o.Validated); err != nil {
 		return nil, err
 	}
 	if c.Trajectory.Agreement == nil {
 		return nil, dossier.Require(AreaAgreement, dossier.Field{Path: "case.trajectory.agreement"})
 	}
-	o := wk.Apply(opts)
 	p, err := e.period1(date, c, o.Trace)
 	if err != nil {
 		return nil, err

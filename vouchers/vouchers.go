@@ -226,10 +226,10 @@ var ErrNothingToDecide = errors.New("vouchers: the case has no request, organise
 // case has one), the validity of the batch (case.cheque) and the tax
 // reduction of the purchase (case.purchase).
 func (e *Engine) Decide(date wk.Date, c *dossier.Case, opts ...wk.Option) (*Decision, error) {
-	if err := e.Check(c); err != nil {
+	o := wk.Apply(opts)
+	if err := e.check(c, o.Validated); err != nil {
 		return nil, err
 	}
-	o := wk.Apply(opts)
 	var tr *wk.Trace
 	if o.Trace {
 		tr = &wk.Trace{}
@@ -295,12 +295,16 @@ func (e *Engine) Decide(date wk.Date, c *dossier.Case, opts ...wk.Option) (*Deci
 // invalid in it (a *dossier.CaseError): a cheque without its issue date, a
 // purchase without its date or buyer, and every problem Validate finds. A
 // case without any voucher data is ErrNothingToDecide.
-func (e *Engine) Check(c *dossier.Case) error {
+func (e *Engine) Check(c *dossier.Case) error { return e.check(c, false) }
+
+func (e *Engine) check(c *dossier.Case, validated bool) error {
 	if c == nil || (c.Request == nil && c.Organiser == nil && c.Cheque == nil && c.Purchase == nil) {
 		return ErrNothingToDecide
 	}
-	if err := c.Validate(); err != nil {
-		return err
+	if !validated {
+		if err := c.Validate(); err != nil {
+			return err
+		}
 	}
 	var fields []dossier.Field
 	if c.Cheque != nil {
