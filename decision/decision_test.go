@@ -1,12 +1,14 @@
 package decision_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"testing"
 
 	wk "github.com/openwijkwerken/wijkwerken"
 	"github.com/openwijkwerken/wijkwerken/decision"
 	"github.com/openwijkwerken/wijkwerken/dossier"
+	"github.com/openwijkwerken/wijkwerken/population"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -53,4 +55,63 @@ func TestPathsAreTheContract(t *testing.T) {
 	assert.Equal(t, "hours", decision.AreaOf("hours.reasons"))
 	// The 30 paths of DESIGN.md and the extensions the README lists.
 	assert.Len(t, decision.Paths(), 32)
+}
+
+// timeline is a reform that changes, from mid-2020 and again from 2022,
+// parameters the rules read with param(), so that folding them in is tested
+// across changes and not only on the reference's constant values.
+const timeline = `reform: timeline
+cite: test
+set:
+  - {param: eligibility.interim_days_max, from: 2020-07-01, value: 5}
+  - {param: eligibility.interim_days_max, from: 2022-03-01, value: 15}
+  - {param: trajectory.max_months, from: 2020-07-01, value: 18}
+  - {param: trajectory.evaluation_interval_months, from: 2022-03-01, value: 3}
+  - {param: vouchers.price_min, from: 2020-07-01, value: 6.5}
+  - {param: vouchers.price_max, from: 2022-03-01, value: 8}
+  - {param: vouchers.allowance_per_cheque, from: 2020-07-01, value: 4.5}
+  - {param: vouchers.travel_per_km, from: 2022-03-01, value: 0.2}
+  - {param: vouchers.registration_fee, from: 2021-01-01, value: 10}
+  - {param: vouchers.validity_months, from: 2021-06-01, value: 6}
+  - {param: placement.activities_private, from: 2022-03-01, value: [household_help, companionship]}
+  - {param: community_service.allowance_per_hour, from: 2024-01-01, value: 1.5}
+`
+
+// An untraced decision runs rules compiled with their parameters folded in
+// as constants; a traced one runs rules that read them as they go. Over a
+// population decided on dates from 2018 to 2027 (across every change of a
+// parameter), both must give exactly the same outputs and errors, with the
+// reference rulebook and with one whose parameters change over time.
+func TestFoldedRulesMatchTraced(t *testing.T) {
+	rf, err := wk.ParseReform("timeline.yaml", []byte(timeline))
+	require.NoError(t, err)
+	ref, err := wk.Reference()
+	require.NoError(t, err)
+	reformed, err := ref.Reform(rf)
+	require.NoError(t, err)
+	lines := popLines(t, 1000, 77)
+	start := wk.MustParseDate("2018-01-01")
+	for _, rb := range []*wk.Rulebook{ref, reformed} {
+		eng, err := decision.New(rb)
+		require.NoError(t, err)
+		dec := json.NewDecoder(bytes.NewReader(lines))
+		for i := 0; dec.More(); i++ {
+			var rec population.Record
+			require.NoError(t, dec.Decode(&rec))
+			for _, date := range []wk.Date{rec.Date, start.AddDays((i * 131) % 3400)} {
+				fast, fastErr := eng.Decide(date, rec.Case)
+				slow, slowErr := eng.Decide(date, rec.Case, wk.WithTrace())
+				require.Equal(t, slowErr == nil, fastErr == nil, "case %s on %s: %v / %v", rec.ID, date, slowErr, fastErr)
+				if fast == nil {
+					continue
+				}
+				a, err := fast.OutputsJSON()
+				require.NoError(t, err)
+				slow.Trace = nil
+				b, err := slow.OutputsJSON()
+				require.NoError(t, err)
+				require.JSONEq(t, string(b), string(a), "case %s on %s", rec.ID, date)
+			}
+		}
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	wk "github.com/openwijkwerken/wijkwerken"
@@ -12,7 +13,10 @@ import (
 )
 
 // FuzzDecide decodes arbitrary case documents and decides them on a date
-// the input picks: a clear error or a result, never a panic.
+// the input picks: a clear error or a result, never a panic. Each case is
+// decided twice, with the trace (rules reading their parameters as they
+// run) and without (parameters folded into the compiled rules): both must
+// give the same outputs.
 func FuzzDecide(f *testing.F) {
 	files, _ := filepath.Glob("../testdata/cases/*.yaml")
 	for _, p := range files {
@@ -44,16 +48,31 @@ func FuzzDecide(f *testing.F) {
 		}
 		date := base.AddDays(((day % 5000) + 5000) % 5000)
 		r, err := eng.Decide(date, c, wk.WithTrace())
-		if err != nil {
-			if err.Error() == "" {
-				t.Fatal("an error without a message")
-			}
-			if r == nil {
-				return
-			}
+		if err != nil && err.Error() == "" {
+			t.Fatal("an error without a message")
 		}
-		if _, err := json.Marshal(r); err != nil {
+		fast, fastErr := eng.Decide(date, c)
+		if (err == nil) != (fastErr == nil) || (err != nil && err.Error() != fastErr.Error()) {
+			t.Fatalf("traced error %v, untraced %v", err, fastErr)
+		}
+		if r == nil {
+			return
+		}
+		traced, err := r.OutputsJSON()
+		if err != nil {
 			t.Fatal(err)
+		}
+		untraced, err := fast.OutputsJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var a, b map[string]any
+		if json.Unmarshal(traced, &a) != nil || json.Unmarshal(untraced, &b) != nil {
+			t.Fatal("outputs are not JSON")
+		}
+		delete(a, "trace")
+		if !reflect.DeepEqual(a, b) {
+			t.Fatalf("traced and untraced decisions differ:\n%v\n%v", a, b)
 		}
 	})
 }

@@ -1,13 +1,14 @@
 package dossier_test
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/openwijkwerken/wijkwerken/dossier"
 )
 
-// FuzzParseCase: any input decodes to a valid case or a *CaseError, never a
-// panic.
+// FuzzParseCase: any input decodes, as YAML (ParseCase) and as JSON
+// (DecodeJSON), to a valid case or a *CaseError, never a panic.
 func FuzzParseCase(f *testing.F) {
 	f.Add([]byte(full))
 	f.Add([]byte("person: {domicile_region: flanders, income: salary}\n"))
@@ -20,6 +21,19 @@ func FuzzParseCase(f *testing.F) {
 			if vErr := c.Validate(); vErr != nil {
 				t.Fatalf("decoded case fails validation: %v", vErr)
 			}
+		} else if err.Error() == "" {
+			t.Fatal("an error without a message")
+		}
+		c, err = dossier.DecodeJSON(data)
+		switch {
+		case err == nil:
+			if vErr := c.Validate(); vErr != nil {
+				t.Fatalf("decoded JSON case fails validation: %v", vErr)
+			}
+		case !errors.As(err, new(*dossier.CaseError)):
+			t.Fatalf("DecodeJSON: %T is not a *dossier.CaseError: %v", err, err)
+		case err.Error() == "":
+			t.Fatal("an error without a message")
 		}
 	})
 }
