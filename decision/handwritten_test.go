@@ -69,21 +69,21 @@ type handOut struct {
 	counted, allowed, monthRem, yearRem int
 	hoursWhy                            []string
 
-	priceSet, priceValid            bool
-	paySet                          bool
-	cheques                         int
-	allowance, travel               decimal.Decimal
-	feeSet                          bool
-	fee                             decimal.Decimal
-	validSet, valid                 bool
-	expires                         wk.Date
-	taxSet                          bool
-	tax                             decimal.Decimal
-	vouchWhy, placeWhy, assignWhy   []string
-	placeAllowed                    bool
+	priceSet, priceValid             bool
+	paySet                           bool
+	cheques                          int
+	allowance, travel                decimal.Decimal
+	feeSet                           bool
+	fee                              decimal.Decimal
+	validSet, valid                  bool
+	expires                          wk.Date
+	taxSet                           bool
+	tax                              decimal.Decimal
+	vouchWhy, placeWhy, assignWhy    []string
+	placeAllowed                     bool
 	csEligSet, csElig, planSet, plan bool
-	csAllowance                     decimal.Decimal
-	csWhy                           []string
+	csAllowance                      decimal.Decimal
+	csWhy                            []string
 }
 
 func (h *handCombined) get(id string, d wk.Date) cachedParam {
