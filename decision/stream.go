@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"runtime"
@@ -53,7 +54,7 @@ func (s StreamStats) PerSecond() float64 {
 // streamIn is one input line: a case with its id and decision date.
 type streamIn struct {
 	ID   string          `json:"id"`
-	Date wk.Date         `json:"date"`
+	Date json.RawMessage `json:"date"` // parsed apart, so that a bad date still reports the id
 	Case json.RawMessage `json:"case"`
 }
 
@@ -179,35 +180,62 @@ type lineOut struct {
 	failed bool
 }
 
-// streamLine decides one input line and returns its output line.
-func (e *Engine) streamLine(line int, data []byte, o StreamOptions) lineOut {
-	out := streamOut{Line: line}
+// Line is one case of a JSON lines stream: {"id", "date", "case"}, the
+// format population writes and Stream reads.
+type Line struct {
+	ID string
+	// Date is the decision date: the line's date, else the case's
+	// request.date.
+	Date wk.Date
+	// Case is decoded strictly and validated (dossier.DecodeJSON).
+	Case *dossier.Case
+}
+
+// ParseLine decodes one line of a case stream. A line that is not
+// {"id", "date", "case"}, a case that does not decode or validate, and a
+// line with neither a date nor a request.date are errors; the id is
+// returned whenever it could be read. A date given in date, when not zero,
+// replaces the line's.
+func ParseLine(data []byte, date wk.Date) (Line, error) {
 	var in streamIn
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&in); err != nil {
-		out.Error = "not a case line {\"id\", \"date\", \"case\"}: " + err.Error()
-		return marshalLine(out)
+		return Line{}, fmt.Errorf("not a case line {\"id\", \"date\", \"case\"}: %w", err)
 	}
-	out.ID = in.ID
-	date := in.Date
-	if !o.Date.IsZero() {
-		date = o.Date
+	l := Line{ID: in.ID}
+	if len(in.Date) > 0 && string(in.Date) != "null" {
+		if err := json.Unmarshal(in.Date, &l.Date); err != nil {
+			return l, fmt.Errorf("date: %w", err)
+		}
 	}
-	out.Date = date
+	if !date.IsZero() {
+		l.Date = date
+	}
 	c, err := dossier.DecodeJSON(in.Case)
+	if err != nil {
+		return l, err
+	}
+	if l.Date.IsZero() {
+		if c.Request == nil || c.Request.Date.IsZero() {
+			return l, errors.New("no date: give \"date\" on the line, or request.date")
+		}
+		l.Date = c.Request.Date
+	}
+	l.Case = c
+	return l, nil
+}
+
+// streamLine decides one input line and returns its output line.
+func (e *Engine) streamLine(line int, data []byte, o StreamOptions) lineOut {
+	out := streamOut{Line: line}
+	l, err := ParseLine(data, o.Date)
+	out.ID, out.Date = l.ID, l.Date
 	if err != nil {
 		out.Error = err.Error()
 		return marshalLine(out)
 	}
-	if date.IsZero() {
-		if c.Request == nil || c.Request.Date.IsZero() {
-			out.Error = "no date: give \"date\" on the line, or request.date"
-			return marshalLine(out)
-		}
-		date = c.Request.Date
-		out.Date = date
-	}
+	date, c := l.Date, l.Case
 	// DecodeJSON has validated the case.
 	res, err := e.Decide(date, c, append(o.Options[:len(o.Options):len(o.Options)], wk.CaseValidated())...)
 	if err != nil && (res == nil || len(res.outs()) == 0) {

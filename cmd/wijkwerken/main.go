@@ -6,6 +6,7 @@
 //	wijkwerken params [--at D] [--json]
 //	wijkwerken rules  [--area A] [--at D] [--json]
 //	wijkwerken lint   [FILES...]
+//	wijkwerken compare --reform FILE... [--sweep P=LO:HI:STEP] [--json|--csv] [--html FILE] POPULATION
 //
 // Every command takes --rulebook DIR (a rulebook other than the embedded
 // reference) and --reform FILE (repeatable; reforms apply in order).
@@ -41,6 +42,7 @@ Usage:
   wijkwerken workplaces [--date D] [--json] FILE   (exit 1 while proof is missing)
   wijkwerken population --n N [--seed S] [--date D]  (JSON lines of synthetic cases)
   wijkwerken bulk   [--date D] [--workers K] [--trace] FILE|-  (JSON lines in and out)
+  wijkwerken compare --reform FILE... [--sweep P=LO:HI:STEP] [--date D] [--json|--csv] [--html FILE] POPULATION|-
 
 Every command takes --rulebook DIR and --reform FILE (repeatable).
 Run 'wijkwerken COMMAND -h' for a command's flags.
@@ -70,6 +72,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		"workplaces": cmdWorkplaces,
 		"population": cmdPopulation,
 		"bulk":       cmdBulk,
+		"compare":    cmdCompare,
 	}
 	switch args[0] {
 	case "-h", "--help", "help":

@@ -338,3 +338,44 @@ func TestPopulationAndBulk(t *testing.T) {
 	code, _, _ = runCLI(t, "population", "--n", "-1")
 	assert.Equal(t, 2, code)
 }
+
+func TestCompare(t *testing.T) {
+	pop := "../../compare/testdata/small.jsonl"
+	cap80, price9 := "../../examples/reform/cap-80-2027.yaml", "../../examples/reform/price-band-9-2027.yaml"
+	html := filepath.Join(t.TempDir(), "report.html")
+	code, out, errOut := runCLI(t, "compare", "--reform", cap80, "--reform", price9, "--html", html, pop)
+	require.Equal(t, 0, code, errOut)
+	assert.Regexp(t, `worker allowances\s+EUR\s+16.40\s+28.70\s+\+12.30`, out)
+	assert.Regexp(t, `cheque revenue\s+EUR\s+0.00\s+42.50\s+\+42.50`, out)
+	page, err := os.ReadFile(html)
+	require.NoError(t, err)
+	assert.Contains(t, string(page), "<svg")
+
+	code, out, errOut = runCLI(t, "compare", "--reform", cap80, "--json", pop)
+	require.Equal(t, 0, code, errOut)
+	var rep struct {
+		Cases, Decided, Errors, Changed int
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	assert.Equal(t, 5, rep.Cases)
+	assert.Equal(t, 1, rep.Errors)
+
+	code, out, errOut = runCLI(t, "compare", "--sweep", "hours.per_month_max=58,60,80", "--csv", pop)
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "hours.per_month_max,58,worker allowances,EUR,8.2\n")
+
+	for _, args := range [][]string{
+		{"compare", pop},                                // neither reform nor sweep
+		{"compare", "--reform", cap80},                  // no population
+		{"compare", "--reform", cap80, "--json", "--csv", pop},
+		{"compare", "--sweep", "nope=1,2", pop},
+		{"compare", "--reform", cap80, "--date", "2027-02-30", pop},
+	} {
+		code, _, errOut := runCLI(t, args...)
+		assert.Equal(t, 2, code, "%v", args)
+		assert.Contains(t, errOut, "wijkwerken compare:", "%v", args)
+	}
+	code, _, errOut = runCLI(t, "compare", "--reform", "../../testdata/reforms/does-not-exist.yaml", pop)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "does-not-exist.yaml")
+}

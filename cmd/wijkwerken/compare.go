@@ -1,0 +1,134 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+
+	wk "github.com/openwijkwerken/wijkwerken"
+	"github.com/openwijkwerken/wijkwerken/compare"
+	"github.com/openwijkwerken/wijkwerken/decision"
+)
+
+// cmdCompare decides a population under the baseline and under reforms
+// (or under each value of a swept parameter) and reports what changes.
+func cmdCompare(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	const use = "--reform FILE [--reform FILE...] [--sweep PARAM=LO:HI:STEP] [--date D] [--json|--csv] [--html FILE] POPULATION|-"
+	fs := newFlags("compare", use, stderr)
+	var rf rulebookFlags
+	rf.register(fs)
+	dateFlag := fs.String("date", "", "decide every case on this `date` (default: each line's date, else request.date)")
+	sweep := fs.String("sweep", "", "vary a parameter: `PARAM=LO:HI:STEP` or PARAM=V1,V2,... (on top of the reforms)")
+	asJSON := fs.Bool("json", false, "write the report as JSON")
+	asCSV := fs.Bool("csv", false, "write the report as CSV")
+	htmlFile := fs.String("html", "", "also write a self-contained HTML report with charts to `FILE`")
+	examples := fs.Int("examples", 3, "example cases kept per kind of change (0: none)")
+	workers := fs.Int("workers", 0, "cases decided at once (default: one per core)")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return exitCommand
+	}
+	fail := func(format string, args ...any) int {
+		fmt.Fprintf(stderr, "wijkwerken compare: "+format+"\n", args...)
+		return exitCommand
+	}
+	switch {
+	case len(pos) != 1:
+		return fail("give one population file of JSON lines (wijkwerken population writes one), or - for standard input")
+	case len(rf.reforms) == 0 && *sweep == "":
+		return fail("give at least one --reform FILE, or a --sweep")
+	case *asJSON && *asCSV:
+		return fail("--json and --csv exclude each other")
+	}
+	o := compare.Options{Workers: *workers, Examples: *examples}
+	if *examples == 0 {
+		o.Examples = -1
+	}
+	if *dateFlag != "" {
+		if o.Date, err = wk.ParseDate(*dateFlag); err != nil {
+			return fail("--date: %v", err)
+		}
+	}
+	base, err := (&rulebookFlags{dir: rf.dir}).load()
+	if err != nil {
+		report(stderr, err)
+		return exitBroken
+	}
+	reforms, err := readReforms(rf.reforms)
+	if err != nil {
+		report(stderr, err)
+		return exitBroken
+	}
+	var spec compare.SweepSpec
+	if *sweep != "" {
+		// The swept parameter may be one the reforms add.
+		reformed, err := base.Reform(reforms...)
+		if err != nil {
+			report(stderr, err)
+			return exitBroken
+		}
+		if spec, err = compare.ParseSweep(*sweep, reformed); err != nil {
+			return fail("--%v", err)
+		}
+	}
+	eng, err := decision.New(base)
+	if err != nil {
+		report(stderr, err)
+		return exitBroken
+	}
+	in := stdin
+	if pos[0] != "-" {
+		f, err := os.Open(pos[0])
+		if err != nil {
+			fmt.Fprintf(stderr, "wijkwerken compare: %v\n", err)
+			return exitBroken
+		}
+		defer f.Close()
+		in = f
+	}
+	type writer interface {
+		WriteText(io.Writer) error
+		WriteCSV(io.Writer) error
+		WriteHTML(io.Writer) error
+	}
+	var rep writer
+	if *sweep != "" {
+		rep, err = compare.Sweep(context.Background(), in, eng, reforms, spec, o)
+	} else {
+		rep, err = compare.Compare(context.Background(), in, eng, reforms, o)
+	}
+	if err != nil {
+		report(stderr, err)
+		return exitBroken
+	}
+	switch {
+	case *asJSON:
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		err = enc.Encode(rep)
+	case *asCSV:
+		err = rep.WriteCSV(stdout)
+	default:
+		err = rep.WriteText(stdout)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "wijkwerken compare: %v\n", err)
+		return exitBroken
+	}
+	if *htmlFile != "" {
+		f, err := os.Create(*htmlFile)
+		if err == nil {
+			err = rep.WriteHTML(f)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "wijkwerken compare: %v\n", err)
+			return exitBroken
+		}
+	}
+	return exitOK
+}
