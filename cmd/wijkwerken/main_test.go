@@ -365,8 +365,8 @@ func TestCompare(t *testing.T) {
 	assert.Contains(t, out, "hours.per_month_max,58,worker allowances,EUR,8.2\n")
 
 	for _, args := range [][]string{
-		{"compare", pop},                                // neither reform nor sweep
-		{"compare", "--reform", cap80},                  // no population
+		{"compare", pop},               // neither reform nor sweep
+		{"compare", "--reform", cap80}, // no population
 		{"compare", "--reform", cap80, "--json", "--csv", pop},
 		{"compare", "--sweep", "nope=1,2", pop},
 		{"compare", "--reform", cap80, "--date", "2027-02-30", pop},
