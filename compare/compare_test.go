@@ -301,3 +301,19 @@ func TestCompareErrors(t *testing.T) {
 	_, err = compare.Compare(context.Background(), strings.NewReader(strings.Repeat("x", 200)), e, nil, compare.Options{MaxLine: 100})
 	assert.ErrorContains(t, err, "line 1")
 }
+
+// BenchmarkCompare compares a synthetic population under the reference and
+// a reform, on all cores: cases/s (each case decided twice).
+func BenchmarkCompare(b *testing.B) {
+	e := engine(b)
+	pop := popLines(b, e.Rulebook(), 5000)
+	rfs := reforms(b, "../testdata/reforms/monthly-cap-80.yaml")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := compare.Compare(context.Background(), bytes.NewReader(pop), e, rfs, compare.Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*5000)/b.Elapsed().Seconds(), "cases/s")
+}

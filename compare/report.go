@@ -201,7 +201,7 @@ func (a *acc) visit(line int, l decision.Line, res []*decision.Result) {
 		}
 	}
 	changed := false
-	for _, p := range decision.Paths() {
+	for _, p := range contractPaths {
 		bv, inB := base.Get(p.Path)
 		av, inA := alt.Get(p.Path)
 		if !inB && !inA {
@@ -326,7 +326,7 @@ func directions(before, after any, inB, inA bool) []string {
 	case inB && !inA:
 		return []string{"no longer computed"}
 	}
-	if decision.FormatValue(before) == decision.FormatValue(after) {
+	if same(before, after) {
 		return nil
 	}
 	switch b := before.(type) {
@@ -368,6 +368,24 @@ func directions(before, after any, inB, inA bool) []string {
 		return []string{"no longer null"}
 	}
 	return []string{"changed"}
+}
+
+// contractPaths are the output paths of the contract, in order.
+var contractPaths = decision.Paths()
+
+// same reports whether two output values are equal (decimals by value).
+func same(a, b any) bool {
+	switch x := a.(type) {
+	case decimal.Decimal:
+		y, ok := b.(decimal.Decimal)
+		return ok && x.Equal(y)
+	case []string:
+		y, ok := b.([]string)
+		return ok && slices.Equal(x, y)
+	case bool, int, string, wk.Date, nil:
+		return a == b
+	}
+	return decision.FormatValue(a) == decision.FormatValue(b)
 }
 
 func upDown(up bool, yes, no string) string {
@@ -436,7 +454,7 @@ func Compare(ctx context.Context, r io.Reader, base *decision.Engine, reforms []
 
 func outputChanges(a *acc, examples int) []OutputChange {
 	var out []OutputChange
-	for _, p := range decision.Paths() {
+	for _, p := range contractPaths {
 		o := a.outputs[p.Path]
 		if o == nil {
 			continue
