@@ -1,0 +1,87 @@
+package compare_test
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"os"
+
+	wk "github.com/openwijkwerken/wijkwerken"
+	"github.com/openwijkwerken/wijkwerken/compare"
+	"github.com/openwijkwerken/wijkwerken/decision"
+)
+
+// An analyst's question from Go: what changes for a population if the
+// monthly cap is 80 hours from 2027?
+func ExampleCompare() {
+	rb, err := wk.Reference()
+	if err != nil {
+		log.Fatal(err)
+	}
+	base, err := decision.New(rb)
+	if err != nil {
+		log.Fatal(err)
+	}
+	data, err := os.ReadFile("../examples/reform/cap-80-2027.yaml")
+	if err != nil {
+		log.Fatal(err)
+	}
+	cap80, err := wk.ParseReform("cap-80-2027.yaml", data)
+	if err != nil {
+		log.Fatal(err) // every problem, with file:line
+	}
+	pop, err := os.Open("testdata/small.jsonl")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer pop.Close()
+	rep, err := compare.Compare(context.Background(), pop, base, []*wk.Reform{cap80}, compare.Options{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, t := range rep.Totals[:1] {
+		fmt.Printf("%s: %s → %s %s\n", t.Name, t.Before, t.After, t.Unit)
+	}
+	for _, o := range rep.Outputs {
+		if o.Path == "hours.allowed" {
+			fmt.Printf("%s: %d of %d cases %s\n", o.Path, o.Changed, o.Before, o.Directions[0].Kind)
+		}
+	}
+	fmt.Printf("rule %s no longer fires in %d case\n", rep.Rules[0].Rule, rep.Rules[0].Stopped)
+	// Output:
+	// worker allowances: 16.4 → 28.7 EUR
+	// hours.allowed: 1 of 2 cases increased
+	// rule hours.month_limit no longer fires in 1 case
+}
+
+// A sweep: the worker allowances for three values of the monthly cap.
+func ExampleSweep() {
+	rb, err := wk.Reference()
+	if err != nil {
+		log.Fatal(err)
+	}
+	base, err := decision.New(rb)
+	if err != nil {
+		log.Fatal(err)
+	}
+	spec, err := compare.ParseSweep("hours.per_month_max=58,60,80", rb)
+	if err != nil {
+		log.Fatal(err)
+	}
+	pop, err := os.Open("testdata/small.jsonl")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer pop.Close()
+	rep, err := compare.Sweep(context.Background(), pop, base, nil, spec, compare.Options{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, p := range rep.Points {
+		fmt.Printf("%s = %s: %s EUR\n", rep.Param, p.Value, p.Totals[0].Value.StringFixed(2))
+	}
+	// Output:
+	// hours.per_month_max = 58: 8.20 EUR
+	// hours.per_month_max = 60: 16.40 EUR
+	// hours.per_month_max = 80: 28.70 EUR
+}
