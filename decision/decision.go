@@ -273,6 +273,10 @@ func (e *Engine) decideTrajectory(r *Result, date wk.Date, c *dossier.Case, opts
 			return err
 		}
 		r.Agreement = a
+		if a.Trace != nil {
+			// The period's steps are in the trace already.
+			r.addTrace(&wk.Trace{Steps: stepsOf(a.Trace, trajectory.AreaAgreement)})
+		}
 	}
 	return nil
 }
@@ -305,10 +309,11 @@ func (e *Engine) decidePlacement(r *Result, date wk.Date, c *dossier.Case, opts 
 	if c.Person == nil || c.Trajectory == nil || c.Trajectory.Start.IsZero() || r.Eligibility == nil || r.Hours == nil {
 		return nil
 	}
-	a, err := e.placement.AssignmentFrom(date, c, r.Eligibility, r.Hours, p)
+	a, err := e.placement.AssignmentFrom(date, c, r.Eligibility, r.Hours, p, opts...)
 	if err != nil {
 		return err
 	}
+	r.addTrace(a.Trace)
 	r.Assignment = a
 	return nil
 }

@@ -265,7 +265,7 @@ func (e *Engine) checkWorker(date wk.Date, c *dossier.Case, act *Decision, tr *w
 	if err != nil {
 		return nil, err
 	}
-	return e.combine(date, c, el, h, act, tr)
+	return e.combine(date, c, el, h, act, tr, true)
 }
 
 // AssignmentFrom completes an assignment check from decisions the caller
@@ -273,14 +273,20 @@ func (e *Engine) checkWorker(date wk.Date, c *dossier.Case, act *Decision, tr *w
 // request's hours and the activity. It runs only the rules those do not
 // (trajectory_not_started). decision.Engine uses it so that a combined
 // decision decides each area once.
-func (e *Engine) AssignmentFrom(date wk.Date, c *dossier.Case, el *eligibility.Decision, h *trajectory.Hours, act *Decision) (*AssignmentCheck, error) {
+//
+// With WithTrace, the check's trace holds the steps of its own rules only
+// (the caller holds the others').
+func (e *Engine) AssignmentFrom(date wk.Date, c *dossier.Case, el *eligibility.Decision, h *trajectory.Hours, act *Decision, opts ...wk.Option) (*AssignmentCheck, error) {
 	if el == nil || h == nil || act == nil || c == nil || c.Request == nil || c.Trajectory == nil {
 		return nil, dossier.Require(AreaAssignment, dossier.Field{Path: "case.person"}, dossier.Field{Path: "case.trajectory"}, dossier.Field{Path: "case.request"})
 	}
-	return e.combine(date, c, el, h, act, nil)
+	return e.combine(date, c, el, h, act, newTrace(wk.Apply(opts)), false)
 }
 
-func (e *Engine) combine(date wk.Date, c *dossier.Case, el *eligibility.Decision, h *trajectory.Hours, act *Decision, tr *wk.Trace) (*AssignmentCheck, error) {
+// combine adds the assignment's own rules to the decisions it rests on.
+// A trace, when tr is not nil, gets the steps of the eligibility and the
+// hours first when withInputs is set.
+func (e *Engine) combine(date wk.Date, c *dossier.Case, el *eligibility.Decision, h *trajectory.Hours, act *Decision, tr *wk.Trace, withInputs bool) (*AssignmentCheck, error) {
 	started, err := e.assignment.Eval(&assignmentEnv{Request: c.Request, Trajectory: c.Trajectory}, date, tr)
 	if err != nil {
 		return nil, err
@@ -290,7 +296,7 @@ func (e *Engine) combine(date wk.Date, c *dossier.Case, el *eligibility.Decision
 	reasons = append(reasons, started...)
 	reasons = append(reasons, h.Reasons...)
 	reasons = append(reasons, act.Reasons...)
-	if tr != nil {
+	if tr != nil && withInputs {
 		steps := append(append([]wk.Step{}, el.Trace.Steps...), h.Trace.Steps...)
 		tr.Steps = append(steps, tr.Steps...)
 	}

@@ -18,6 +18,17 @@
 // and decimals by value (49.2 equals "49.20"), dates as YYYY-MM-DD, lists of
 // reason codes as sets. An unknown path in expect is an error of the file; a
 // path the decision did not compute fails as "not computed".
+//
+// A scenario with a cases: table (columns: and rows:) runs its case once
+// per row, with the row's fields set, as a scenario of its own: see
+// tableRows in table.go for the format.
+//
+// Runner.Run runs suites and returns a Report, written for a terminal
+// (WriteText, with the command that re-runs each failure: Reproduce), as
+// JSON (WriteJSON), as GitHub Actions annotations on the failing line
+// (WriteGitHub) or as JUnit XML (WriteJUnit); Runner.Coverage says which
+// rules the run exercised and with which outcomes. Run and RunWith run
+// scenario files as go test subtests.
 package scenario
 
 import (
@@ -147,7 +158,25 @@ func isScenarioFile(p string) bool {
 	return false
 }
 
-var scenarioKeys = []string{"name", "cite", "description", "date", "case", "expect", "expect_error"}
+var scenarioKeys = []string{"name", "cite", "description", "date", "case", "expect", "expect_error", "cases"}
+
+// knownPath reports whether key names an output path of the contract, and
+// reports it (with a suggestion) when not.
+func knownPath(key *yaml.Node, id string, add func(n *yaml.Node, id, format string, args ...any)) bool {
+	if decision.Known(key.Value) {
+		return true
+	}
+	msg := fmt.Sprintf("unknown output path %q", key.Value)
+	var all []string
+	for _, p := range decision.Paths() {
+		all = append(all, p.Path)
+	}
+	if sg := wk.Suggest(key.Value, all); sg != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", sg)
+	}
+	add(key, id, "%s", msg)
+	return false
+}
 
 // Parse reads one scenario file. file names it in errors. Problems of the
 // file itself (syntax, unknown keys, unknown output paths, a scenario
@@ -242,47 +271,48 @@ func Parse(file string, data []byte) (*Suite, error) {
 		} else {
 			sc.Date = d
 		}
-		if cn := f["case"]; cn == nil {
+		cn := f["case"]
+		if cn == nil {
 			add(n, id, "missing case:")
-		} else {
-			c, err := dossier.DecodeCase(file, cn)
-			if err != nil && sc.inputErr == nil {
-				sc.inputErr = err
-			}
-			sc.Case = c
 		}
-		en, xn := f["expect"], f["expect_error"]
+		en, xn, tn := f["expect"], f["expect_error"], f["cases"]
 		switch {
 		case en != nil && xn != nil:
 			add(xn, id, "give expect: or expect_error:, not both")
-		case en == nil && xn == nil:
-			add(n, id, "missing expect: (or expect_error:)")
+		case tn != nil && xn != nil:
+			add(xn, id, "expect_error: goes in a column of the cases: table")
+		case en == nil && xn == nil && tn == nil:
+			add(n, id, "missing expect: (or expect_error:, or a cases: table)")
 		case xn != nil:
 			sc.ExpectError = scalarOf(xn)
 			if sc.ExpectError == "" {
 				add(xn, id, "expect_error: give a part of the expected error message")
 			}
-		default:
-			if en.Kind != yaml.MappingNode || len(en.Content) == 0 {
+		case en != nil:
+			if en.Kind != yaml.MappingNode || (len(en.Content) == 0 && tn == nil) {
 				add(en, id, "expect: want a mapping of output paths to values")
 				break
 			}
 			for i := 0; i+1 < len(en.Content); i += 2 {
 				k, v := en.Content[i], en.Content[i+1]
-				if !decision.Known(k.Value) {
-					msg := fmt.Sprintf("unknown output path %q", k.Value)
-					var all []string
-					for _, p := range decision.Paths() {
-						all = append(all, p.Path)
-					}
-					if sg := wk.Suggest(k.Value, all); sg != "" {
-						msg += fmt.Sprintf(" (did you mean %q?)", sg)
-					}
-					add(k, id, "%s", msg)
+				if !knownPath(k, id, add) {
 					continue
 				}
 				sc.Expect = append(sc.Expect, Expectation{Path: k.Value, Want: v, Pos: wk.Position{File: file, Line: k.Line}})
 			}
+		}
+		if tn != nil {
+			if cn != nil {
+				s.Scenarios = append(s.Scenarios, tableRows(file, sc, cn, tn, id, add)...)
+			}
+			continue
+		}
+		if cn != nil {
+			c, err := dossier.DecodeCase(file, cn)
+			if err != nil && sc.inputErr == nil {
+				sc.inputErr = err
+			}
+			sc.Case = c
 		}
 		s.Scenarios = append(s.Scenarios, sc)
 	}

@@ -62,6 +62,9 @@ func (f Failure) Format(scenario string) string {
 // Report is the outcome of a run.
 type Report struct {
 	Rulebook string
+	// Command is how the run was started, without its paths and --run
+	// ("wijkwerken test --reform r.yaml"): Reproduce builds on it.
+	Command  string
 	Outcomes []*Outcome
 	Passed   int
 	Failed   int
@@ -247,8 +250,9 @@ func sameSet(a, b []string) bool {
 }
 
 // WriteText writes the report for a terminal: each failure as
-// file:line: scenario "name": path: want X, got Y, followed by the decision's
-// trace, then the closing line "N passed, M failed".
+// file:line: scenario "name": path: want X, got Y, followed by the command
+// that runs it alone and the decision's trace, then the closing line
+// "N passed, M failed".
 func (r *Report) WriteText(w io.Writer, verbose bool) {
 	for _, o := range r.Outcomes {
 		if o.Passed() {
@@ -260,6 +264,7 @@ func (r *Report) WriteText(w io.Writer, verbose bool) {
 		for _, f := range o.Failures {
 			fmt.Fprintln(w, f.Format(o.Scenario.Name))
 		}
+		fmt.Fprintf(w, "  reproduce: %s\n", r.Reproduce(o))
 		if o.Scenario.Cite != "" {
 			fmt.Fprintf(w, "  cite: %s\n", o.Scenario.Cite)
 		}

@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -18,6 +19,18 @@ func Run(t *testing.T, paths ...string) {
 		t.Fatal(err)
 	}
 	RunWith(t, rb, paths...)
+}
+
+// runPattern is the go test -run pattern that selects exactly the test
+// named name: each level anchored and quoted. (A level with a slash, as a
+// file's path, splits into levels the same way in the name and the
+// pattern.)
+func runPattern(name string) string {
+	parts := strings.Split(name, "/")
+	for i, p := range parts {
+		parts[i] = "^" + regexp.QuoteMeta(p) + "$"
+	}
+	return strings.Join(parts, "/")
 }
 
 // RunWith is Run against the given rulebook (a loaded or reformed one).
@@ -38,6 +51,9 @@ func RunWith(t *testing.T, rb *wk.Rulebook, paths ...string) {
 					o := r.RunScenario(sc)
 					for _, f := range o.Failures {
 						t.Error(f.Format(sc.Name))
+					}
+					if !o.Passed() {
+						t.Log("reproduce: go test -run " + shellQuote(runPattern(t.Name())))
 					}
 					if !o.Passed() && o.Trace != nil {
 						var b strings.Builder

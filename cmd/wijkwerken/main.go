@@ -2,7 +2,7 @@
 // wijk-werken and gemeenschapsdienst.
 //
 //	wijkwerken eval   [--date D] [--json] [--trace] [--lang nl|en] FILE
-//	wijkwerken test   [--junit FILE] [-v] PATHS...
+//	wijkwerken test   [--run RE] [--format text|json|github] [--junit FILE] [--coverage] [--min-coverage PCT] [-v] PATHS...
 //	wijkwerken params [--at D] [--json]
 //	wijkwerken rules  [--area A] [--at D] [--json]
 //	wijkwerken lint   [FILES...]
@@ -35,7 +35,7 @@ const usage = `wijkwerken decides, explains and tests the regulation of wijk-wer
 
 Usage:
   wijkwerken eval   [--date D] [--json] [--trace] [--lang nl|en] FILE|-
-  wijkwerken test   [--junit FILE] [-v] PATHS...
+  wijkwerken test   [--run RE] [--format text|json|github] [--junit FILE] [--coverage] [--min-coverage PCT] [-v] PATHS...
   wijkwerken params [--at D] [--json]
   wijkwerken rules  [--area A] [--at D] [--json]
   wijkwerken lint   [RULEBOOK DIR] [REFORM FILES...]

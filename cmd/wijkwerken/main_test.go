@@ -379,3 +379,67 @@ func TestCompare(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, "does-not-exist.yaml")
 }
+
+// A broken scenario in examples/ci shows as an annotation on its exact
+// line: the expectation that fails (line 10 of broken.yaml).
+func TestTestGitHubAnnotationOnTheLine(t *testing.T) {
+	code, out, errOut := runCLI(t, "test", "--format", "github", "../../examples/ci/broken")
+	require.Equal(t, 1, code, errOut)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	require.Len(t, lines, 2)
+	assert.Equal(t, "::error file=../../examples/ci/broken/broken.yaml,line=10,title=scenario the pay is wrong on purpose::"+
+		"vouchers.allowance: want 5.00, got 4.1%0Areproduce: wijkwerken test --run '^the pay is wrong on purpose$' ../../examples/ci/broken/broken.yaml", lines[0])
+	assert.Equal(t, "0 passed, 1 failed", lines[1])
+
+	// A broken file is annotated on the line of each problem.
+	bad := writeFile(t, "bad.yaml", "scenarios:\n  - name: x\n    date: 2024-01-01\n    case: {}\n    expect: {eligibility.eligble: true}\n")
+	code, out, _ = runCLI(t, "test", "--format", "github", bad)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, out, "::error file="+ghEscape(bad, true)+",line=5,col=14,title=broken scenario file::")
+	assert.Contains(t, out, `did you mean "eligibility.eligible"?`)
+}
+
+func TestTestCoverage(t *testing.T) {
+	code, out, errOut := runCLI(t, "test", "--coverage", "--min-coverage", "100", scenarios)
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "coverage: 60 of 60 rules reached (100.0%), 60 with every outcome (100.0%)")
+	assert.Regexp(t, `(?m)^eligibility\.interim\s+condition\s+\d+\s+\d+\s+\d+`, out)
+
+	// The vendor example covers part of the rulebook: the workflow's own
+	// command passes; a threshold of 100 fails it.
+	code, out, errOut = runCLI(t, "test", "--format", "github", "--coverage", "--junit", filepath.Join(t.TempDir(), "s.xml"), "../../examples/ci/scenarios")
+	require.Equal(t, 0, code, out+errOut)
+	assert.Contains(t, out, "rules no scenario reaches:")
+	code, _, errOut = runCLI(t, "test", "--min-coverage", "100", "../../examples/ci/scenarios")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "is below --min-coverage 100%")
+}
+
+func TestTestRunAndJSON(t *testing.T) {
+	code, out, errOut := runCLI(t, "test", "--run", `^clients by income and domicile \(row [12]\)$`, "-v", "../../examples/ci/scenarios")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "2 passed, 0 failed")
+	code, _, errOut = runCLI(t, "test", "--run", "(", scenarios)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "--run")
+
+	code, out, _ = runCLI(t, "test", "--format", "json", "--reform", "../../testdata/reforms/monthly-cap-80.yaml", "../../examples/ci/scenarios")
+	require.Equal(t, 1, code, "the monthly cap changes the month's last hours")
+	var rep struct {
+		Passed, Failed int
+		Scenarios      []struct {
+			Name, Reproduce string
+			Passed          bool
+		}
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	assert.Positive(t, rep.Failed)
+	for _, s := range rep.Scenarios {
+		if !s.Passed {
+			assert.True(t, strings.HasPrefix(s.Reproduce, "wijkwerken test --reform ../../testdata/reforms/monthly-cap-80.yaml --run '^"), s.Reproduce)
+		}
+	}
+	code, _, errOut = runCLI(t, "test", "--format", "xml", scenarios)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "want text, json or github")
+}

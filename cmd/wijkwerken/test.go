@@ -2,18 +2,26 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"os"
+	"strings"
 
+	wk "github.com/openwijkwerken/wijkwerken"
 	"github.com/openwijkwerken/wijkwerken/scenario"
 )
 
 func cmdTest(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	fs := newFlags("test", "[--rulebook DIR] [--reform FILE]... [--junit FILE] [-v] PATHS...", stderr)
+	fs := newFlags("test", "[--rulebook DIR] [--reform FILE]... [--run REGEXP] [--format text|json|github] [--junit FILE] [--coverage] [--min-coverage PCT] [-v] PATHS...", stderr)
 	var rf rulebookFlags
 	rf.register(fs)
 	junit := fs.String("junit", "", "also write a JUnit XML report to `FILE`")
 	verbose := fs.Bool("v", false, "list passing scenarios too")
+	run := fs.String("run", "", "run only the scenarios whose name matches `REGEXP` (as go test -run)")
+	format := fs.String("format", "text", "how to report: text, json, or github (GitHub Actions annotations on the scenario's line)")
+	cover := fs.Bool("coverage", false, "report per rule how many scenarios exercised it and with which outcomes")
+	minCover := fs.Float64("min-coverage", -1, "fail (exit 1) when less than `PCT` percent of the rules are covered with every outcome (implies --coverage)")
 	paths, err := parseFlags(fs, args)
 	if err != nil {
 		return exitCommand
@@ -22,10 +30,29 @@ func cmdTest(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return exitCommand
 	}
+	switch *format {
+	case "text", "json", "github":
+	default:
+		fmt.Fprintf(stderr, "wijkwerken test: --format %q: want text, json or github\n", *format)
+		return exitCommand
+	}
+	if *minCover > 100 {
+		fmt.Fprintf(stderr, "wijkwerken test: --min-coverage %g: want a percentage up to 100\n", *minCover)
+		return exitCommand
+	}
 	suites, err := scenario.LoadPaths(paths...)
 	if err != nil {
+		if *format == "github" {
+			writeLoadAnnotations(stdout, err)
+		}
 		report(stderr, err)
 		return exitBroken
+	}
+	if *run != "" {
+		if suites, err = scenario.Select(suites, *run); err != nil {
+			fmt.Fprintf(stderr, "wijkwerken test: %v\n", err)
+			return exitCommand
+		}
 	}
 	rb, err := rf.load()
 	if err != nil {
@@ -42,7 +69,27 @@ func cmdTest(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		report(stderr, err)
 		return exitBroken
 	}
-	rep.WriteText(stdout, *verbose)
+	rep.Command = rf.command("wijkwerken test")
+	var cov *scenario.Coverage
+	if *cover || *minCover >= 0 {
+		cov = runner.Coverage(rep)
+	}
+	switch *format {
+	case "json":
+		err = rep.WriteJSON(stdout, cov)
+	case "github":
+		err = rep.WriteGitHub(stdout)
+	default:
+		rep.WriteText(stdout, *verbose)
+	}
+	if err == nil && cov != nil && *format != "json" {
+		fmt.Fprintln(stdout)
+		err = cov.WriteText(stdout)
+	}
+	if err != nil {
+		report(stderr, err)
+		return exitBroken
+	}
 	if *junit != "" {
 		f, err := os.Create(*junit)
 		if err != nil {
@@ -58,8 +105,62 @@ func cmdTest(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			return exitBroken
 		}
 	}
-	if !rep.OK() {
+	failed := !rep.OK()
+	if cov != nil && *minCover >= 0 && cov.FullPercent() < *minCover {
+		fmt.Fprintf(stderr, "wijkwerken test: coverage %.1f%% is below --min-coverage %g%%\n", cov.FullPercent(), *minCover)
+		if *format == "github" {
+			fmt.Fprintf(stdout, "::error title=rule coverage::%.1f%% of the rules covered with every outcome, below %g%%\n", cov.FullPercent(), *minCover)
+		}
+		failed = true
+	}
+	if failed {
 		return exitFail
 	}
 	return exitOK
+}
+
+// command is the command line that selects the same rulebook: prog with
+// the --rulebook and --reform flags given.
+func (rf *rulebookFlags) command(prog string) string {
+	parts := []string{prog}
+	if rf.dir != "" {
+		parts = append(parts, "--rulebook", quoteArg(rf.dir))
+	}
+	for _, r := range rf.reforms {
+		parts = append(parts, "--reform", quoteArg(r))
+	}
+	return strings.Join(parts, " ")
+}
+
+func quoteArg(s string) string {
+	if s != "" && !strings.ContainsAny(s, " \t\n'\"\\$`!*?[](){}<>|&;#~") {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// writeLoadAnnotations writes each problem of a broken scenario file as a
+// GitHub Actions annotation on its line.
+func writeLoadAnnotations(w io.Writer, err error) {
+	var le *wk.LoadError
+	if !errors.As(err, &le) {
+		fmt.Fprintf(w, "::error title=wijkwerken test::%s\n", ghEscape(err.Error(), false))
+		return
+	}
+	for _, p := range le.Problems {
+		msg := p.Msg
+		if p.ID != "" {
+			msg = p.ID + ": " + msg
+		}
+		fmt.Fprintf(w, "::error file=%s,line=%d,col=%d,title=broken scenario file::%s\n", ghEscape(p.Pos.File, true), p.Pos.Line, p.Pos.Column, ghEscape(msg, false))
+	}
+}
+
+func ghEscape(s string, property bool) string {
+	r := strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
+	s = r.Replace(s)
+	if property {
+		s = strings.NewReplacer(":", "%3A", ",", "%2C").Replace(s)
+	}
+	return s
 }
