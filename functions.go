@@ -84,7 +84,7 @@ func (p *paramPatcher) Visit(n *ast.Node) {
 		p.reads = append(p.reads, idx)
 		if !p.fold.IsZero() {
 			if pv, ok := p.rb.params[s.Value].At(p.fold); ok {
-				ast.Patch(n, &ast.ConstantNode{Value: goValue(pv.Value)})
+				ast.Patch(n, &ast.ConstantNode{Value: pv.Value.Any()})
 				return
 			}
 		}
@@ -155,25 +155,6 @@ func accessor(kind Kind, conv func(Value) any) (get, getAt func(args ...any) (an
 		return conv(val), nil
 	}
 	return get, getAt
-}
-
-// goValue is a parameter value as rule expressions see it.
-func goValue(v Value) any {
-	switch v.kind {
-	case KindInteger:
-		return v.i
-	case KindDecimal:
-		return v.dec
-	case KindDate:
-		return v.date
-	case KindString:
-		return v.s
-	case KindList:
-		return v.list
-	case KindBool:
-		return v.b
-	}
-	return nil
 }
 
 func paramFunctions() []expr.Option {

@@ -8,19 +8,20 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/openwijkwerken/wijkwerken/internal/errwriter"
 	"github.com/shopspring/decimal"
 )
 
 // WriteText writes the report as tables for a terminal.
 func (r *Report) WriteText(w io.Writer) error {
-	ew := &errWriter{w: w}
-	ew.printf("Compare: %s\n", r.Baseline)
+	ew := errwriter.New(w)
+	ew.Printf("Compare: %s\n", r.Baseline)
 	writeReforms(ew, r.Reforms)
-	ew.printf("Population: %d cases, %d decided under both, %d errors; %d changed (%s)", r.Cases, r.Decided, r.Errors, r.Changed, percent(r.Changed, r.Decided))
+	ew.Printf("Population: %d cases, %d decided under both, %d errors; %d changed (%s)", r.Cases, r.Decided, r.Errors, r.Changed, percent(r.Changed, r.Decided))
 	if !r.Date.IsZero() {
-		ew.printf("; decided on %s", r.Date)
+		ew.Printf("; decided on %s", r.Date)
 	}
-	ew.printf("; %.1f s\n\n", r.Elapsed.Seconds())
+	ew.Printf("; %.1f s\n\n", r.Elapsed.Seconds())
 
 	tw := tabwriter.NewWriter(ew, 2, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "total\tunit\tbefore\tafter\tchange\t")
@@ -29,7 +30,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	tw.Flush()
 
-	ew.printf("\nOutputs that change\n")
+	ew.Printf("\nOutputs that change\n")
 	tw = tabwriter.NewWriter(ew, 2, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "  output\tcomputed before\tafter\tchanged\thow")
 	any := false
@@ -46,11 +47,11 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	tw.Flush()
 	if !any {
-		ew.printf("  (none)\n")
+		ew.Printf("  (none)\n")
 	}
 
 	if len(r.Rules) > 0 {
-		ew.printf("\nRules whose reasons appear or disappear\n")
+		ew.Printf("\nRules whose reasons appear or disappear\n")
 		tw = tabwriter.NewWriter(ew, 2, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "  rule\treason\tstarted\tstopped\tcite")
 		for _, rc := range r.Rules {
@@ -66,18 +67,18 @@ func (r *Report) WriteText(w io.Writer) error {
 				continue
 			}
 			if !examples {
-				ew.printf("\nExamples (case id, line: before → after)\n")
+				ew.Printf("\nExamples (case id, line: before → after)\n")
 				examples = true
 			}
 			var xs []string
 			for _, e := range d.Examples {
 				xs = append(xs, fmt.Sprintf("%s (line %d): %s → %s", e.ID, e.Line, e.Before, e.After))
 			}
-			ew.printf("  %s %s: %s\n", o.Path, d.Kind, strings.Join(xs, "; "))
+			ew.Printf("  %s %s: %s\n", o.Path, d.Kind, strings.Join(xs, "; "))
 		}
 	}
 	writeErrorLines(ew, r.ErrorLines, r.Errors)
-	return ew.err
+	return ew.Err()
 }
 
 // WriteCSV writes the report as one long table for spreadsheets:
@@ -107,14 +108,14 @@ func (r *Report) WriteCSV(w io.Writer) error {
 // WriteText writes the sweep as a table: one row per total, one column
 // per value, the baseline first.
 func (s *SweepReport) WriteText(w io.Writer) error {
-	ew := &errWriter{w: w}
-	ew.printf("Sweep of %s from %s over %s\n", s.Param, s.From, s.Baseline)
+	ew := errwriter.New(w)
+	ew.Printf("Sweep of %s from %s over %s\n", s.Param, s.From, s.Baseline)
 	writeReforms(ew, s.Reforms)
-	ew.printf("Population: %d cases, %d decided under every rulebook, %d errors", s.Cases, s.Decided, s.Errors)
+	ew.Printf("Population: %d cases, %d decided under every rulebook, %d errors", s.Cases, s.Decided, s.Errors)
 	if !s.Date.IsZero() {
-		ew.printf("; decided on %s", s.Date)
+		ew.Printf("; decided on %s", s.Date)
 	}
-	ew.printf("; %.1f s\n\n", s.Elapsed.Seconds())
+	ew.Printf("; %.1f s\n\n", s.Elapsed.Seconds())
 	tw := tabwriter.NewWriter(ew, 2, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprint(tw, "total\tunit\tbaseline\t")
 	for _, p := range s.Points {
@@ -130,7 +131,7 @@ func (s *SweepReport) WriteText(w io.Writer) error {
 	}
 	tw.Flush()
 	writeErrorLines(ew, s.ErrorLines, s.Errors)
-	return ew.err
+	return ew.Err()
 }
 
 // WriteCSV writes the sweep as a long table: value, total, unit, amount
@@ -152,30 +153,30 @@ func (s *SweepReport) WriteCSV(w io.Writer) error {
 	return cw.Error()
 }
 
-func writeReforms(ew *errWriter, rs []ReformSummary) {
+func writeReforms(ew *errwriter.Writer, rs []ReformSummary) {
 	for _, rf := range rs {
-		ew.printf("Reform: %s", rf.Name)
+		ew.Printf("Reform: %s", rf.Name)
 		if rf.File != "" {
-			ew.printf(" (%s)", rf.File)
+			ew.Printf(" (%s)", rf.File)
 		}
-		ew.printf("\n")
+		ew.Printf("\n")
 		for _, c := range rf.Changes {
-			ew.printf("  %s\n", c)
+			ew.Printf("  %s\n", c)
 		}
 	}
 }
 
-func writeErrorLines(ew *errWriter, lines []LineError, n int) {
+func writeErrorLines(ew *errwriter.Writer, lines []LineError, n int) {
 	if n == 0 {
 		return
 	}
-	ew.printf("\n%d lines could not be decided", n)
+	ew.Printf("\n%d lines could not be decided", n)
 	if len(lines) < n {
-		ew.printf(" (the first %d)", len(lines))
+		ew.Printf(" (the first %d)", len(lines))
 	}
-	ew.printf(":\n")
+	ew.Printf(":\n")
 	for _, e := range lines {
-		ew.printf("  line %d %s: %s\n", e.Line, e.ID, e.Err)
+		ew.Printf("  line %d %s: %s\n", e.Line, e.ID, e.Err)
 	}
 }
 
@@ -202,21 +203,3 @@ func percent(n, of int) string {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
-
-// errWriter keeps the first write error, so that a report is written
-// without checking every line.
-type errWriter struct {
-	w   io.Writer
-	err error
-}
-
-func (e *errWriter) Write(p []byte) (int, error) {
-	if e.err != nil {
-		return 0, e.err
-	}
-	n, err := e.w.Write(p)
-	e.err = err
-	return n, err
-}
-
-func (e *errWriter) printf(format string, args ...any) { fmt.Fprintf(e, format, args...) }

@@ -6,6 +6,8 @@ import (
 	"io"
 	"regexp"
 	"strings"
+
+	"github.com/openwijkwerken/wijkwerken/internal/errwriter"
 )
 
 // Select keeps the scenarios whose name matches pattern (a regular
@@ -57,7 +59,7 @@ func shellQuote(s string) string {
 // concerns ("::error file=F,line=L,title=T::message"), then the summary
 // line.
 func (r *Report) WriteGitHub(w io.Writer) error {
-	ew := &errWriter{w: w}
+	ew := errwriter.New(w)
 	for _, o := range r.Outcomes {
 		for _, f := range o.Failures {
 			msg := f.Path + ": want " + f.Want + ", got " + f.Got
@@ -70,7 +72,7 @@ func (r *Report) WriteGitHub(w io.Writer) error {
 		}
 	}
 	fmt.Fprintf(ew, "%d passed, %d failed\n", r.Passed, r.Failed)
-	return ew.err
+	return ew.Err()
 }
 
 // ghData escapes a workflow command's message.
@@ -126,19 +128,4 @@ func (r *Report) WriteJSON(w io.Writer, cov *Coverage) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
-}
-
-// errWriter keeps the first write error.
-type errWriter struct {
-	w   io.Writer
-	err error
-}
-
-func (e *errWriter) Write(p []byte) (int, error) {
-	if e.err != nil {
-		return 0, e.err
-	}
-	n, err := e.w.Write(p)
-	e.err = err
-	return n, err
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 
 	wk "github.com/openwijkwerken/wijkwerken"
 	"github.com/openwijkwerken/wijkwerken/decision"
@@ -87,16 +86,12 @@ func cmdBulk(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if *trace {
 		o.Options = append(o.Options, wk.WithTrace())
 	}
-	in := stdin
-	if pos[0] != "-" {
-		f, err := os.Open(pos[0])
-		if err != nil {
-			fmt.Fprintf(stderr, "wijkwerken bulk: %v\n", err)
-			return exitBroken
-		}
-		defer f.Close()
-		in = f
+	in, closeIn, err := openInput(pos[0], stdin)
+	if err != nil {
+		fmt.Fprintf(stderr, "wijkwerken bulk: %v\n", err)
+		return exitBroken
 	}
+	defer closeIn()
 	rb, err := rf.load()
 	if err != nil {
 		report(stderr, err)

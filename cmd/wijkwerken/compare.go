@@ -78,16 +78,12 @@ func cmdCompare(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		report(stderr, err)
 		return exitBroken
 	}
-	in := stdin
-	if pos[0] != "-" {
-		f, err := os.Open(pos[0])
-		if err != nil {
-			fmt.Fprintf(stderr, "wijkwerken compare: %v\n", err)
-			return exitBroken
-		}
-		defer f.Close()
-		in = f
+	in, closeIn, err := openInput(pos[0], stdin)
+	if err != nil {
+		fmt.Fprintf(stderr, "wijkwerken compare: %v\n", err)
+		return exitBroken
 	}
+	defer closeIn()
 	type writer interface {
 		WriteText(io.Writer) error
 		WriteCSV(io.Writer) error

@@ -191,3 +191,16 @@ func report(stderr io.Writer, err error) {
 	}
 	fmt.Fprintln(stderr, "wijkwerken:", err)
 }
+
+// openInput opens the file a command reads, or stdin for "-"; close
+// releases it.
+func openInput(name string, stdin io.Reader) (r io.Reader, close func(), err error) {
+	if name == "-" {
+		return stdin, func() {}, nil
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, func() { f.Close() }, nil
+}
