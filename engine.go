@@ -70,12 +70,19 @@ type RuleSet struct {
 	area     string
 	slots    [][]*compiled // per rule id, its versions ordered by From
 	earliest Date
-	pool     sync.Pool // *vm.VM, one per goroutine at a time
+	pool     sync.Pool // *machine, one per goroutine at a time
+}
+
+// machine is what one evaluation needs: expr's VM and the fast path's frame.
+type machine struct {
+	vm vm.VM
+	fr frame
 }
 
 type compiled struct {
 	rule *Rule
 	prog *vm.Program // reads parameters as it runs: traced evaluations use it
+	fast efn         // prog on the fast path (fast.go), nil where not supported
 	out  *Output
 	// folded are the rule compiled once per stretch of its time in force
 	// in which none of the parameters it reads changes, each with those
@@ -87,19 +94,32 @@ type compiled struct {
 type foldedProg struct {
 	from Date
 	prog *vm.Program
+	fast efn
 }
 
-// program returns the program to run on d: the folded one in force, or
-// the general one for a traced evaluation.
-func (c *compiled) program(d Date, traced bool) *vm.Program {
-	if !traced {
-		for i := len(c.folded) - 1; i >= 0; i-- {
-			if !d.Before(c.folded[i].from) {
-				return c.folded[i].prog
-			}
+// program returns the program to run on d, and its fast closures when it
+// has them: the folded one in force, or the general one (without the fast
+// closures) for a traced evaluation, which must record the parameters.
+func (c *compiled) program(d Date, traced bool) (*vm.Program, efn) {
+	if traced {
+		return c.prog, nil
+	}
+	for i := len(c.folded) - 1; i >= 0; i-- {
+		if !d.Before(c.folded[i].from) {
+			return c.folded[i].prog, c.folded[i].fast
 		}
 	}
-	return c.prog
+	return c.prog, c.fast
+}
+
+// fastFor compiles prog to the fast path when the rule's result type is
+// the one it must have (a bool for a condition, the output's type).
+func fastFor(prog *vm.Program, env reflect.Type, want reflect.Type) efn {
+	root := prog.Node()
+	if root.Type() != want {
+		return nil
+	}
+	return compileFast(root, env)
 }
 
 // Area returns the name of the area the rule set was compiled for.
@@ -119,7 +139,8 @@ func Compile(rb *Rulebook, spec AreaSpec) (*RuleSet, error) {
 		return nil, fmt.Errorf("wijkwerken.Compile: env of area %s must be a pointer to a struct embedding wijkwerken.Env", spec.Area)
 	}
 	rs := &RuleSet{rb: rb, area: spec.Area, earliest: rb.Earliest(spec.Area)}
-	rs.pool.New = func() any { return &vm.VM{MemoryBudget: MemoryBudget} }
+	rs.pool.New = func() any { return &machine{vm: vm.VM{MemoryBudget: MemoryBudget}} }
+	envType := reflect.TypeOf(spec.Env).Elem()
 	outputs := map[string]*Output{}
 	var outNames []string
 	for i := range spec.Outputs {
@@ -174,7 +195,15 @@ func Compile(rb *Rulebook, spec AreaSpec) (*RuleSet, error) {
 			}
 		}
 		c.prog = prog
+		want := reflect.TypeOf(true)
+		if c.out != nil {
+			want = c.out.Type
+		}
+		c.fast = fastFor(prog, envType, want)
 		c.folded = foldPrograms(rb, r, opts, pp)
+		for i := range c.folded {
+			c.folded[i].fast = fastFor(c.folded[i].prog, envType, want)
+		}
 		rs.slots[slot] = append(rs.slots[slot], c)
 	}
 	if err := ps.err(); err != nil {
@@ -306,8 +335,10 @@ func (rs *RuleSet) Eval(env any, date Date, tr *Trace) ([]Reason, error) {
 		view = &tv
 	}
 	e.Params = view
-	m := rs.pool.Get().(*vm.VM)
+	m := rs.pool.Get().(*machine)
 	defer rs.pool.Put(m)
+	m.fr = frame{base: reflect.ValueOf(env).UnsafePointer(), date: date, view: view}
+	defer func() { m.fr = frame{} }()
 	var reasons []Reason
 	ran := false
 	for _, versions := range rs.slots {
@@ -321,9 +352,20 @@ func (rs *RuleSet) Eval(env any, date Date, tr *Trace) ([]Reason, error) {
 			step = &traceStep{Step: Step{Area: rs.area, Rule: c.rule.ID, Cite: c.rule.Cite, From: c.rule.From, To: c.rule.To, Pos: c.rule.Pos, Expression: strings.TrimSpace(c.rule.Expression())}}
 			view.trace = step
 		}
-		out, err := m.Run(c.program(date, tr != nil), env)
-		if err != nil {
-			return nil, runError(c.rule, date, err)
+		prog, fast := c.program(date, tr != nil)
+		var out any
+		done := false
+		if fast != nil {
+			var v val
+			if v, done = runFast(fast, &m.fr); done {
+				out = box(v)
+			}
+		}
+		if !done {
+			var err error
+			if out, err = m.vm.Run(prog, env); err != nil {
+				return nil, runError(c.rule, date, err)
+			}
 		}
 		if c.out == nil {
 			fired, _ := out.(bool)

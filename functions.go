@@ -176,8 +176,8 @@ func paramFunctions() []expr.Option {
 	for _, a := range accs {
 		get, getAt := accessor(a.kind, a.conv)
 		opts = append(opts,
-			expr.Function("_p_"+kindSuffix[a.kind], get, a.sig),
-			expr.Function("_pa_"+kindSuffix[a.kind], getAt, a.sigAt))
+			function("_p_"+kindSuffix[a.kind], get, a.sig),
+			function("_pa_"+kindSuffix[a.kind], getAt, a.sigAt))
 	}
 	return opts
 }
@@ -209,14 +209,14 @@ func decSigs[R any]() []any {
 }
 
 func decFn(name string, f func(a, b decimal.Decimal) (any, error), sigs []any) expr.Option {
-	return expr.Function(name, func(args ...any) (any, error) {
+	return function(name, func(args ...any) (any, error) {
 		a, b := decPair(args)
 		return f(a, b)
 	}, sigs...)
 }
 
 func dateCmp(name string, f func(c int) bool) expr.Option {
-	return expr.Function(name, func(args ...any) (any, error) {
+	return function(name, func(args ...any) (any, error) {
 		return f(args[0].(Date).Compare(args[1].(Date))), nil
 	}, new(func(Date, Date) bool))
 }
@@ -226,13 +226,13 @@ func decCmp(name string, f func(c int) bool) expr.Option {
 }
 
 func fn1[A, R any](name string, f func(A) R) expr.Option {
-	return expr.Function(name, func(args ...any) (any, error) {
+	return function(name, func(args ...any) (any, error) {
 		return f(args[0].(A)), nil
 	}, new(func(A) R))
 }
 
 func fn2[A, B, R any](name string, f func(A, B) R) expr.Option {
-	return expr.Function(name, func(args ...any) (any, error) {
+	return function(name, func(args ...any) (any, error) {
 		return f(args[0].(A), args[1].(B)), nil
 	}, new(func(A, B) R))
 }
@@ -261,7 +261,7 @@ func buildSharedOptions() []expr.Option {
 		}, decSigs[decimal.Decimal]()),
 		// Whole numbers divide exactly, into a decimal: expr would give a
 		// float64, and no float touches a rule's value.
-		expr.Function("_int_div", func(args ...any) (any, error) {
+		function("_int_div", func(args ...any) (any, error) {
 			a, b := args[0].(int), args[1].(int)
 			if b == 0 {
 				return nil, errDivZero
@@ -292,7 +292,7 @@ func buildSharedOptions() []expr.Option {
 		expr.Operator("!=", "_dec_ne", "_date_ne"),
 
 		// Decimals.
-		expr.Function("dec", func(args ...any) (any, error) {
+		function("dec", func(args ...any) (any, error) {
 			switch x := args[0].(type) {
 			case int:
 				return decimal.NewFromInt(int64(x)), nil
@@ -314,7 +314,7 @@ func buildSharedOptions() []expr.Option {
 		fn1("ceil_int", func(d decimal.Decimal) int { return int(d.Ceil().IntPart()) }),
 
 		// Integers.
-		expr.Function("ceil_div", func(args ...any) (any, error) {
+		function("ceil_div", func(args ...any) (any, error) {
 			a, b := args[0].(int), args[1].(int)
 			if b <= 0 {
 				return nil, fmt.Errorf("ceil_div: divisor %d must be positive", b)
@@ -326,7 +326,7 @@ func buildSharedOptions() []expr.Option {
 		}, new(func(int, int) int)),
 
 		// Dates.
-		expr.Function("parse_date", func(args ...any) (any, error) {
+		function("parse_date", func(args ...any) (any, error) {
 			return ParseDate(args[0].(string))
 		}, new(func(string) Date)),
 		fn2("add_days", func(d Date, n int) Date { return d.AddDays(n) }),
@@ -339,7 +339,7 @@ func buildSharedOptions() []expr.Option {
 		fn1("start_of_month", func(d Date) Date { return d.StartOfMonth() }),
 		fn1("end_of_month", func(d Date) Date { return d.EndOfMonth() }),
 		fn1("is_set", func(d Date) bool { return !d.IsZero() }),
-		expr.Function("no_date", func(args ...any) (any, error) { return Date{}, nil }, new(func() Date)),
+		function("no_date", func(args ...any) (any, error) { return Date{}, nil }, new(func() Date)),
 		fn1("start_of_year", func(d Date) Date { return mkDate(d.Year(), 1, 1) }),
 		fn1("end_of_year", func(d Date) Date { return mkDate(d.Year(), 12, 31) }),
 		fn2("latest", func(a, b Date) Date {
@@ -354,10 +354,10 @@ func buildSharedOptions() []expr.Option {
 			}
 			return b
 		}),
-		expr.Function("latest_on_or_before", func(args ...any) (any, error) {
+		function("latest_on_or_before", func(args ...any) (any, error) {
 			return latestOnOrBefore(args[0].([]Date), args[1].(Date)), nil
 		}, new(func([]Date, Date) Date)),
-		expr.Function("month_sum", func(args ...any) (any, error) {
+		function("month_sum", func(args ...any) (any, error) {
 			return monthSum(args[0].(map[string]int), args[1].(Date), args[2].(Date)), nil
 		}, new(func(map[string]int, Date, Date) int)),
 	)
@@ -387,4 +387,15 @@ func monthSum(m map[string]int, from, to Date) int {
 		}
 	}
 	return total
+}
+
+// impls are the Go functions behind every expression function, by name, for
+// the compiled fast path (fast.go). Filled once, as sharedOptions is built;
+// never changed after.
+var impls = map[string]func(args ...any) (any, error){}
+
+// function registers an expression function with expr and in impls.
+func function(name string, fn func(args ...any) (any, error), types ...any) expr.Option {
+	impls[name] = fn
+	return expr.Function(name, fn, types...)
 }

@@ -1,0 +1,96 @@
+package wijkwerken
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Every construct the fast path compiles decides as expr's VM does: each
+// condition below is evaluated untraced (fast closures) and traced (VM)
+// over a grid of environments and dates, and must agree; each must also
+// really be compiled to closures.
+func TestFastPathMatchesVM(t *testing.T) {
+	conds := []string{
+		`n > param("t.limit")`,
+		`n >= 3 && n <= 12 || s == "x"`,
+		`not (s in ["a", "b"]) and n != 4`,
+		`s in ["x", "y"]`,
+		`-n < -5 or n % 3 == 0`,
+		`n * 2 + 1 - n > 7`,
+		`amt > param("t.rate") * n`,
+		`amt * 2 >= dec("1.5") && amt - 1 < amt + n`,
+		`round_half_up(amt * dec("1.005"), 2) == amt`,
+		`n > 0 && n / 2 > dec("2.5")`,
+		`dec_max(amt, dec(n)) > dec_min(amt, dec(3))`,
+		`d > param("t.start") || d == no_date()`,
+		`is_set(d) && period_end(d, n) >= add_months(d, 3)`,
+		`add_days(d, n) > date ? true : n == 2`,
+		`latest(d, date) == date && earliest(d, date) <= d`,
+		`start_of_year(date) < d && d <= end_of_year(date)`,
+		`ceil_div(n, 4) > 1`,
+		`max(n, 5, 2) == n || min(n, 5) == n`,
+		`len(s) > 1`,
+		`param_at("t.limit", d) > n`,
+		`year(date) > 2019 && month_key(d) != "2024-01"`,
+	}
+	var rules strings.Builder
+	for i, c := range conds {
+		rules.WriteString(rule(fmt.Sprintf("t.c%d", i), fmt.Sprintf("    when: '%s'\n    reason: c%d\n", c, i)))
+	}
+	rb, err := testRulebook(t, rules.String())
+	require.NoError(t, err)
+	rs, err := Compile(rb, testSpec)
+	require.NoError(t, err)
+	for _, versions := range rs.slots {
+		for _, c := range versions {
+			assert.NotNil(t, c.fast, "%s: %s is not on the fast path", c.rule.ID, c.rule.When)
+			for _, f := range c.folded {
+				assert.NotNil(t, f.fast, "%s folded from %s", c.rule.ID, f.from)
+			}
+		}
+	}
+	dates := []Date{MustParseDate("2018-03-01"), MustParseDate("2019-12-31"), MustParseDate("2020-01-01"), MustParseDate("2024-02-29")}
+	checked := 0
+	for _, date := range dates {
+		for _, n := range []int{-7, 0, 1, 2, 4, 9, 10, 11, 12, 21, 300} {
+			for _, amt := range []string{"0", "0.3", "1.785", "3", "120.50"} {
+				for _, d := range []Date{{}, MustParseDate("2017-05-31"), MustParseDate("2023-01-01"), MustParseDate("2024-01-31"), MustParseDate("2024-12-31")} {
+					for _, s := range []string{"", "x", "ab"} {
+						fast := &testEnv{N: n, Amt: decimal.RequireFromString(amt), D: d, S: s}
+						slow := *fast
+						a, errA := rs.Eval(fast, date, nil)
+						b, errB := rs.Eval(&slow, date, &Trace{})
+						require.Equal(t, errB, errA, "n=%d amt=%s d=%s s=%q on %s", n, amt, d, s, date)
+						require.Equal(t, Codes(b), Codes(a), "n=%d amt=%s d=%s s=%q on %s", n, amt, d, s, date)
+						checked++
+					}
+				}
+			}
+		}
+	}
+	assert.Equal(t, 3300, checked)
+}
+
+// An error on the fast path is the VM's error, message and all.
+func TestFastPathErrorsAreTheVMs(t *testing.T) {
+	rb, err := testRulebook(t, rule("t.div", "    when: 'amt / n > 1'\n    reason: r\n")+
+		rule("t.ceil", "    when: 'ceil_div(3, n) > 1'\n    reason: r2\n")+
+		rule("t.old", "    when: 'param_at(\"t.limit\", d) > 1'\n    reason: r3\n"))
+	require.NoError(t, err)
+	rs, err := Compile(rb, testSpec)
+	require.NoError(t, err)
+	for _, env := range []testEnv{{N: 0, D: MustParseDate("2020-01-01")}, {N: 2, D: MustParseDate("2010-01-01")}} {
+		slow := env
+		_, errFast := rs.Eval(&env, MustParseDate("2024-01-01"), nil)
+		_, errSlow := rs.Eval(&slow, MustParseDate("2024-01-01"), &Trace{})
+		require.Error(t, errFast)
+		assert.Equal(t, errSlow.Error(), errFast.Error())
+		var re *RuleError
+		assert.ErrorAs(t, errFast, &re)
+	}
+}
