@@ -14,9 +14,9 @@ import (
 
 // FuzzDecide decodes arbitrary case documents and decides them on a date
 // the input picks: a clear error or a result, never a panic. Each case is
-// decided twice, with the trace (rules reading their parameters as they
-// run) and without (parameters folded into the compiled rules): both must
-// give the same outputs.
+// decided twice, with the trace (expr's VM, rules reading their parameters
+// as they run) and without (the fast path's closures, parameters folded
+// in): both must give the same outputs and errors.
 func FuzzDecide(f *testing.F) {
 	files, _ := filepath.Glob("../testdata/cases/*.yaml")
 	for _, p := range files {
