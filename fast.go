@@ -131,13 +131,12 @@ func unbox(x any) (val, bool) {
 }
 
 var (
-	tBool   = reflect.TypeOf(false)
-	tInt    = reflect.TypeOf(0)
-	tStr    = reflect.TypeOf("")
-	tList   = reflect.TypeOf([]string(nil))
-	tDates  = reflect.TypeOf([]Date(nil))
-	tMap    = reflect.TypeOf(map[string]int(nil))
-	tParams = reflect.TypeOf((*paramView)(nil))
+	tBool  = reflect.TypeOf(false)
+	tInt   = reflect.TypeOf(0)
+	tStr   = reflect.TypeOf("")
+	tList  = reflect.TypeOf([]string(nil))
+	tDates = reflect.TypeOf([]Date(nil))
+	tMap   = reflect.TypeOf(map[string]int(nil))
 )
 
 // kindOf is the fast kind of a static type (ok false for another type).
