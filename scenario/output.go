@@ -2,11 +2,13 @@ package scenario
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"regexp"
 	"strings"
 
+	wk "github.com/openwijkwerken/wijkwerken"
 	"github.com/openwijkwerken/wijkwerken/internal/errwriter"
 )
 
@@ -72,6 +74,26 @@ func (r *Report) WriteGitHub(w io.Writer) error {
 		}
 	}
 	fmt.Fprintf(ew, "%d passed, %d failed\n", r.Passed, r.Failed)
+	return ew.Err()
+}
+
+// WriteLoadErrorGitHub writes an error loading scenario files as GitHub
+// Actions annotations: each problem of a *wijkwerken.LoadError on its file
+// and line, any other error as one annotation.
+func WriteLoadErrorGitHub(w io.Writer, err error) error {
+	ew := errwriter.New(w)
+	var le *wk.LoadError
+	if !errors.As(err, &le) {
+		ew.Printf("::error title=wijkwerken test::%s\n", ghData(err.Error()))
+		return ew.Err()
+	}
+	for _, p := range le.Problems {
+		msg := p.Msg
+		if p.ID != "" {
+			msg = p.ID + ": " + msg
+		}
+		ew.Printf("::error file=%s,line=%d,col=%d,title=broken scenario file::%s\n", ghProperty(p.Pos.File), p.Pos.Line, p.Pos.Column, ghData(msg))
+	}
 	return ew.Err()
 }
 

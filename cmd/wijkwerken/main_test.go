@@ -395,7 +395,7 @@ func TestTestGitHubAnnotationOnTheLine(t *testing.T) {
 	bad := writeFile(t, "bad.yaml", "scenarios:\n  - name: x\n    date: 2024-01-01\n    case: {}\n    expect: {eligibility.eligble: true}\n")
 	code, out, _ = runCLI(t, "test", "--format", "github", bad)
 	assert.Equal(t, 2, code)
-	assert.Contains(t, out, "::error file="+ghEscape(bad, true)+",line=5,col=14,title=broken scenario file::")
+	assert.Contains(t, out, "::error file="+strings.NewReplacer(":", "%3A", ",", "%2C").Replace(bad)+",line=5,col=14,title=broken scenario file::")
 	assert.Contains(t, out, `did you mean "eligibility.eligible"?`)
 }
 

@@ -2,13 +2,11 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 
-	wk "github.com/openwijkwerken/wijkwerken"
 	"github.com/openwijkwerken/wijkwerken/scenario"
 )
 
@@ -43,7 +41,7 @@ func cmdTest(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	suites, err := scenario.LoadPaths(paths...)
 	if err != nil {
 		if *format == "github" {
-			writeLoadAnnotations(stdout, err)
+			scenario.WriteLoadErrorGitHub(stdout, err)
 		}
 		report(stderr, err)
 		return exitBroken
@@ -137,30 +135,4 @@ func quoteArg(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
-
-// writeLoadAnnotations writes each problem of a broken scenario file as a
-// GitHub Actions annotation on its line.
-func writeLoadAnnotations(w io.Writer, err error) {
-	var le *wk.LoadError
-	if !errors.As(err, &le) {
-		fmt.Fprintf(w, "::error title=wijkwerken test::%s\n", ghEscape(err.Error(), false))
-		return
-	}
-	for _, p := range le.Problems {
-		msg := p.Msg
-		if p.ID != "" {
-			msg = p.ID + ": " + msg
-		}
-		fmt.Fprintf(w, "::error file=%s,line=%d,col=%d,title=broken scenario file::%s\n", ghEscape(p.Pos.File, true), p.Pos.Line, p.Pos.Column, ghEscape(msg, false))
-	}
-}
-
-func ghEscape(s string, property bool) string {
-	r := strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
-	s = r.Replace(s)
-	if property {
-		s = strings.NewReplacer(":", "%3A", ",", "%2C").Replace(s)
-	}
-	return s
 }
