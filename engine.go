@@ -349,7 +349,7 @@ func (rs *RuleSet) Eval(env any, date Date, tr *Trace) ([]Reason, error) {
 		ran = true
 		var step *traceStep
 		if tr != nil {
-			step = &traceStep{Step: Step{Area: rs.area, Rule: c.rule.ID, Cite: c.rule.Cite, From: c.rule.From, To: c.rule.To, Pos: c.rule.Pos, Expression: strings.TrimSpace(c.rule.Expression())}}
+			step = &traceStep{Step: Step{Area: rs.area, Rule: c.rule.ID, Cite: c.rule.Cite, Sources: c.rule.Sources, Confidence: c.rule.Confidence, From: c.rule.From, To: c.rule.To, Pos: c.rule.Pos, Expression: strings.TrimSpace(c.rule.Expression())}}
 			view.trace = step
 		}
 		prog, fast := c.program(date, tr != nil)
@@ -447,14 +447,15 @@ func runError(r *Rule, d Date, err error) error {
 // Reason is why a condition holds: a stable code, the finding in Dutch and
 // English, the rule that found it and the article or source it cites.
 type Reason struct {
-	Code    string `json:"code"`
-	Message Text   `json:"message"`
-	Rule    string `json:"rule"`
-	Cite    string `json:"cite"`
+	Code    string   `json:"code"`
+	Message Text     `json:"message"`
+	Rule    string   `json:"rule"`
+	Cite    string   `json:"cite"`
+	Sources []string `json:"sources,omitempty"` // public URLs of what Cite names
 }
 
 func reasonOf(r *Rule) Reason {
-	return Reason{Code: r.Reason, Message: r.Message, Rule: r.ID, Cite: r.Cite}
+	return Reason{Code: r.Reason, Message: r.Message, Rule: r.ID, Cite: r.Cite, Sources: r.Sources}
 }
 
 // Codes returns the codes of reasons, in order.

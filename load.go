@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"path"
 	"regexp"
 	"slices"
@@ -263,9 +264,34 @@ func checkConfidence(file string, n *yaml.Node, id string, ps *problems) string 
 	return s
 }
 
-var paramKeys = []string{"id", "type", "unit", "cite", "confidence", "source", "description", "values"}
-var valueKeys = []string{"from", "to", "value", "cite", "confidence", "source"}
-var ruleKeys = []string{"id", "area", "cite", "from", "to", "confidence", "source", "description", "message", "when", "reason", "value", "output"}
+var paramKeys = []string{"id", "type", "unit", "cite", "sources", "confidence", "source", "description", "values"}
+var valueKeys = []string{"from", "to", "value", "cite", "sources", "confidence", "source"}
+var ruleKeys = []string{"id", "area", "cite", "sources", "from", "to", "confidence", "source", "description", "message", "when", "reason", "value", "output"}
+
+// sourceList reads a sources: list: the public URLs (http or https) of
+// what a citation names.
+func sourceList(file string, n *yaml.Node, id string, ps *problems) []string {
+	if n == nil {
+		return nil
+	}
+	if n.Kind != yaml.SequenceNode {
+		ps.add(file, n, id, "sources: want a list of URLs")
+		return nil
+	}
+	out := make([]string, 0, len(n.Content))
+	for _, c := range n.Content {
+		s, ok := scalar(file, c, id, "sources", ps)
+		if !ok {
+			continue
+		}
+		if u, err := url.Parse(s); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			ps.add(file, c, id, "sources: %q is not an http(s) URL", s)
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
 
 func parseRulebookFile(file string, data []byte, ps *problems) ([]*Parameter, []*Rule) {
 	root := parseDoc(file, data, ps)
@@ -342,6 +368,7 @@ func parseParameter(file string, n *yaml.Node, ps *problems) *Parameter {
 	}
 	p.Unit, _ = scalar(file, f["unit"], id, "unit", ps)
 	p.Cite, _ = scalar(file, f["cite"], id, "cite", ps)
+	p.Sources = sourceList(file, f["sources"], id, ps)
 	p.Source, _ = scalar(file, f["source"], id, "source", ps)
 	p.Confidence = checkConfidence(file, f["confidence"], id, ps)
 	p.Description = textField(file, f["description"], id, "description", ps)
@@ -386,6 +413,7 @@ func parseParamValue(file string, n *yaml.Node, id string, k Kind, ps *problems)
 		ps.add(file, f["to"], id, "to %s is before from %s", v.To, v.From)
 	}
 	v.Cite, _ = scalar(file, f["cite"], id, "cite", ps)
+	v.Sources = sourceList(file, f["sources"], id, ps)
 	v.Source, _ = scalar(file, f["source"], id, "source", ps)
 	v.Confidence = checkConfidence(file, f["confidence"], id, ps)
 	vn := f["value"]
@@ -452,6 +480,7 @@ func readRule(file string, n *yaml.Node, area, reform string, ps *problems) *Rul
 		}
 	}
 	r.Cite, _ = scalar(file, f["cite"], id, "cite", ps)
+	r.Sources = sourceList(file, f["sources"], id, ps)
 	r.From = dateField(file, f["from"], id, "from", ps)
 	r.To = dateField(file, f["to"], id, "to", ps)
 	r.Source, _ = scalar(file, f["source"], id, "source", ps)

@@ -29,13 +29,14 @@ type Reform struct {
 // then on). The values the parameter had in that window are cut away; the
 // rest of its timeline stays.
 type ParamChange struct {
-	Param string
-	From  Date
-	To    Date
-	Value Value
-	Cite  string
-	Pos   Position
-	raw   *yaml.Node // the value as read, typed once the parameter is known
+	Param   string
+	From    Date
+	To      Date
+	Value   Value
+	Cite    string
+	Sources []string // public URLs of what Cite names
+	Pos     Position
+	raw     *yaml.Node // the value as read, typed once the parameter is known
 }
 
 // RuleDisable switches a rule off from From to To (zero From: from the
@@ -104,7 +105,7 @@ func ParseReform(file string, data []byte) (*Reform, error) {
 		}
 	}
 	each("set", func(n *yaml.Node) {
-		ff := fields(file, n, "", &ps, "param", "from", "to", "value", "cite")
+		ff := fields(file, n, "", &ps, "param", "from", "to", "value", "cite", "sources")
 		c := ParamChange{Pos: Position{File: file, Line: n.Line}, raw: ff["value"]}
 		c.Param, _ = scalar(file, ff["param"], "", "param", &ps)
 		if c.Param == "" {
@@ -119,6 +120,7 @@ func ParseReform(file string, data []byte) (*Reform, error) {
 			ps.add(file, ff["to"], c.Param, "to %s is before from %s", c.To, c.From)
 		}
 		c.Cite, _ = scalar(file, ff["cite"], c.Param, "cite", &ps)
+		c.Sources = sourceList(file, ff["sources"], c.Param, &ps)
 		if c.raw == nil {
 			ps.add(file, n, c.Param, "set: missing value:")
 		}
@@ -249,7 +251,7 @@ func (rb *Rulebook) apply(rf *Reform) (*Rulebook, error) {
 		if cite == "" {
 			problem(c.Pos, c.Param, "missing cite: give cite: on the change or on the reform")
 		}
-		p.Values = overlayValues(p.Values, ParamValue{From: c.From, To: c.To, Value: val, Cite: cite, Reform: rf.Name, Pos: c.Pos})
+		p.Values = overlayValues(p.Values, ParamValue{From: c.From, To: c.To, Value: val, Cite: cite, Sources: c.Sources, Reform: rf.Name, Pos: c.Pos})
 	}
 
 	existing := map[string]bool{}
@@ -279,7 +281,7 @@ func (rb *Rulebook) apply(rf *Reform) (*Rulebook, error) {
 			continue
 		}
 		checkRule(merged, &ps)
-		rules = insertVersion(cutRules(rules, nr.ID, merged.From, merged.To), merged)
+		rules = replaceVersions(rules, merged)
 	}
 	for _, ar := range rf.AddRules {
 		if existing[ar.ID] {
@@ -391,12 +393,25 @@ func baseVersion(rules []*Rule, id string, from Date) *Rule {
 	return latest
 }
 
-// insertVersion puts r after the last version of its id (or at the end).
-func insertVersion(rules []*Rule, r *Rule) []*Rule {
-	at := len(rules)
+// replaceVersions cuts r's window out of the versions of its id and puts r
+// among what remains of them, at the rule's place in the order: rules read
+// the outputs of the rules above them, so a replacement must not move (even
+// when it replaces every version of the rule).
+func replaceVersions(rules []*Rule, r *Rule) []*Rule {
+	// The place of the rule: the number of other rules before its first
+	// version, which cutting its versions does not change.
+	place := len(rules)
 	for i, x := range rules {
 		if x.ID == r.ID {
-			at = i + 1
+			place = i
+			break
+		}
+	}
+	rules = cutRules(rules, r.ID, r.From, r.To)
+	at := place
+	for i, x := range rules {
+		if x.ID == r.ID && !r.From.Before(x.From) {
+			at = i + 1 // after the versions that start before it
 		}
 	}
 	rules = append(rules, nil)
@@ -412,6 +427,11 @@ func mergeRule(base, nr *Rule, rf *Reform) *Rule {
 	m.Reform = rf.Name
 	m.Pos = nr.Pos
 	m.Cite = firstNonEmpty(nr.Cite, rf.Cite, base.Cite)
+	if len(nr.Sources) > 0 {
+		m.Sources = nr.Sources
+	} else if nr.Cite != "" || rf.Cite != "" {
+		m.Sources = nil // a new citation: the old one's sources do not stand behind it
+	}
 	if nr.From.IsZero() {
 		m.From = base.From
 	} else {

@@ -159,3 +159,30 @@ func TestParseReformErrors(t *testing.T) {
 	_, err = ParseReform("r.yaml", []byte("reform: r\nset:\n  - {param: a, value: 1}\n"))
 	assert.ErrorContains(t, err, "missing from:")
 }
+
+// A replacement keeps the rule's place in the order, even when it replaces
+// every version: later rules read its output (out.year_remaining). It was
+// once appended at the end, and every area that read the output failed to
+// compile.
+func TestReplacementKeepsTheRulesPlace(t *testing.T) {
+	rb := ref(t)
+	order := func(rb *Rulebook) []string {
+		var ids []string
+		for _, r := range rb.Rules("hours") {
+			if len(ids) == 0 || ids[len(ids)-1] != r.ID {
+				ids = append(ids, r.ID)
+			}
+		}
+		return ids
+	}
+	for _, src := range []string{
+		// every version, only the description
+		"reform: r\ncite: t\nreplace_rules:\n  - id: hours.year_remaining\n    description: {nl: x, en: y}\n",
+		// from a date: the old version keeps the time before it
+		"reform: r\ncite: t\nreplace_rules:\n  - id: hours.year_remaining\n    from: 2027-01-01\n    value: \"max(0, 700 - month_sum(trajectory.hours, start_of_year(request.date), end_of_year(request.date)))\"\n",
+	} {
+		nrb, err := rb.Reform(parseReform(t, src))
+		require.NoError(t, err)
+		assert.Equal(t, order(rb), order(nrb))
+	}
+}

@@ -39,6 +39,7 @@ type Parameter struct {
 	Kind        Kind         `json:"type"`
 	Unit        string       `json:"unit,omitempty"`
 	Cite        string       `json:"cite"`
+	Sources     []string     `json:"sources,omitempty"` // public URLs of what Cite names
 	Confidence  string       `json:"confidence,omitempty"`
 	Source      string       `json:"source,omitempty"`
 	Description Text         `json:"description"`
@@ -47,13 +48,14 @@ type Parameter struct {
 }
 
 // ParamValue is one value of a parameter's timeline, in force from From to
-// To inclusive (a zero To is open-ended). Cite, Confidence and Source, when
-// set, refine the parameter's own.
+// To inclusive (a zero To is open-ended). Cite, Sources, Confidence and
+// Source, when set, refine the parameter's own.
 type ParamValue struct {
 	From       Date     `json:"from"`
 	To         Date     `json:"to,omitzero"`
 	Value      Value    `json:"value"`
 	Cite       string   `json:"cite,omitempty"`
+	Sources    []string `json:"sources,omitempty"`
 	Confidence string   `json:"confidence,omitempty"`
 	Source     string   `json:"source,omitempty"`
 	Reform     string   `json:"reform,omitempty"` // the reform that set it, if any
@@ -86,6 +88,23 @@ func (p *Parameter) CiteAt(d Date) string {
 	return p.Cite
 }
 
+// Provenance returns what stands behind value v of the parameter: its
+// citation, source URLs and confidence, each the value's own when it has
+// one, else the parameter's.
+func (p *Parameter) Provenance(v *ParamValue) (cite string, sources []string, confidence string) {
+	cite, sources, confidence = p.Cite, p.Sources, p.Confidence
+	if v.Cite != "" {
+		cite = v.Cite
+	}
+	if len(v.Sources) > 0 {
+		sources = v.Sources
+	}
+	if v.Confidence != "" {
+		confidence = v.Confidence
+	}
+	return cite, sources, confidence
+}
+
 // Rule is one version of a regulatory rule: a condition that yields a reason
 // code when true (When and Reason), or an expression that computes a named
 // output (Value and Output). Rules are read-only once their rulebook is built.
@@ -93,6 +112,7 @@ type Rule struct {
 	ID          string   `json:"id"`
 	Area        string   `json:"area"`
 	Cite        string   `json:"cite"`
+	Sources     []string `json:"sources,omitempty"` // public URLs of what Cite names
 	From        Date     `json:"from"`
 	To          Date     `json:"to,omitzero"`
 	Confidence  string   `json:"confidence,omitempty"`

@@ -17,6 +17,8 @@ type Step struct {
 	Area       string     `json:"area"`
 	Rule       string     `json:"rule"`
 	Cite       string     `json:"cite"`
+	Sources    []string   `json:"sources,omitempty"`
+	Confidence string     `json:"confidence,omitempty"`
 	From       Date       `json:"from"`
 	To         Date       `json:"to,omitzero"`
 	Pos        Position   `json:"pos"`
@@ -30,27 +32,28 @@ type Step struct {
 }
 
 // ParamUse is a parameter value a rule read: which value of the timeline
-// (From, To), on which date (At) and under which citation.
+// (From, To), on which date (At), under which citation, with the public
+// URLs of its sources and how sure the rulebook is of it.
 type ParamUse struct {
-	ID    string `json:"id"`
-	Value Value  `json:"value"`
-	Unit  string `json:"unit,omitempty"`
-	At    Date   `json:"at"`
-	From  Date   `json:"from"`
-	To    Date   `json:"to,omitzero"`
-	Cite  string `json:"cite"`
+	ID         string   `json:"id"`
+	Value      Value    `json:"value"`
+	Unit       string   `json:"unit,omitempty"`
+	At         Date     `json:"at"`
+	From       Date     `json:"from"`
+	To         Date     `json:"to,omitzero"`
+	Cite       string   `json:"cite"`
+	Sources    []string `json:"sources,omitempty"`
+	Confidence string   `json:"confidence,omitempty"`
 }
 
 type traceStep struct{ Step }
 
 func (s *traceStep) record(rb *Rulebook, idx int, at Date) {
 	p := rb.params[rb.paramOrder[idx]]
-	u := ParamUse{ID: p.ID, Unit: p.Unit, At: at, Cite: p.Cite}
+	u := ParamUse{ID: p.ID, Unit: p.Unit, At: at, Cite: p.Cite, Sources: p.Sources, Confidence: p.Confidence}
 	if v, ok := p.At(at); ok {
 		u.Value, u.From, u.To = v.Value, v.From, v.To
-		if v.Cite != "" {
-			u.Cite = v.Cite
-		}
+		u.Cite, u.Sources, u.Confidence = p.Provenance(v)
 	}
 	for _, prev := range s.Params {
 		if prev.ID == u.ID && prev.At == u.At {
@@ -74,12 +77,22 @@ func (t *Trace) Format(w io.Writer, lang string) {
 		}
 		fmt.Fprintf(w, "  %-44s %s\n", s.Rule, outcome)
 		fmt.Fprintf(w, "      %s   [%s]\n", strings.Join(strings.Fields(s.Expression), " "), s.Cite)
+		for _, u := range s.Sources {
+			fmt.Fprintf(w, "      %s\n", u)
+		}
 		for _, p := range s.Params {
 			to := "…"
 			if !p.To.IsZero() {
 				to = p.To.String()
 			}
-			fmt.Fprintf(w, "      %s = %s %s (%s..%s) [%s]\n", p.ID, p.Value, p.Unit, p.From, to, p.Cite)
+			conf := ""
+			if p.Confidence != "" && p.Confidence != "high" {
+				conf = ", " + p.Confidence + " confidence"
+			}
+			fmt.Fprintf(w, "      %s = %s %s (%s..%s%s) [%s]\n", p.ID, p.Value, p.Unit, p.From, to, conf, p.Cite)
+			for _, u := range p.Sources {
+				fmt.Fprintf(w, "        %s\n", u)
+			}
 		}
 	}
 }

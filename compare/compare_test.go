@@ -55,17 +55,20 @@ func totals(ts []compare.TotalChange) map[string][2]string {
 // regulation, on 2027-03-15, under the reference and under a monthly cap
 // of 80 hours and a price band up to 9.00 from 2027:
 //
-//	A  58 hours registered in March; asks 300 min (5 h), 10 km; organiser
-//	   sells at 8.50. Before: 60-58 = 2 hours allowed (month_limit), pay
-//	   2 x 4.10 = 8.20, travel 10 x 0.15 = 1.50, price above 7.45 so no
-//	   revenue counted, fee 7.50; the assignment is refused (month_limit).
-//	   After: 80-58 = 22 left, all 5 hours, pay 20.50; the price is legal:
-//	   revenue 5 cheques x 8.50 = 42.50; the assignment is allowed.
+//	A  58 hours registered in March; asks 300 min (5 h), a 12 km round
+//	   trip; organiser sells at 8.45 (5.95 + 5 steps of 0.50). Before:
+//	   60-58 = 2 hours allowed (month_limit), pay 2 x 4.10 = 8.20, travel
+//	   12 x 0.15 = 1.80 (more than 10 km), price above 7.45 so no revenue
+//	   counted, fee 7.50; the assignment is refused (month_limit). After:
+//	   80-58 = 22 left, all 5 hours, pay 20.50; the price is legal (a step
+//	   within 9.00): revenue 5 cheques x 8.45 = 42.25; the assignment is
+//	   allowed.
 //	   Community service: no jobseeking date, so not eligible either way.
 //	B  a request alone, 90 min: 2 hours, pay 8.20, fee 7.50, either way;
 //	   only its month_remaining changes, 60 to 80.
-//	C  a purchase of 100 x 7.45 = 745.00 with 1000.00 of service cheques:
-//	   base min(745, 1500-1000) = 500, reduction 20 % = 100.00.
+//	C  a purchase on 2025-11-01 of 100 x 7.45 = 745.00 with 1000.00 of
+//	   service cheques: base min(745, 1530-1000) = 530 (the 2021 ceiling
+//	   carried forward), reduction 20 % = 106.00.
 //	D  an organiser selling at 7.45: fee 7.50, nothing else.
 //	E  a date that does not exist (line 6): an error, not a case.
 func TestCompareHandCount(t *testing.T) {
@@ -82,9 +85,9 @@ func TestCompareHandCount(t *testing.T) {
 
 	assert.Equal(t, map[string][2]string{
 		"worker allowances":              {"16.4", "28.7"},
-		"travel allowances":              {"1.5", "1.5"},
-		"tax reductions":                 {"100", "100"},
-		"cheque revenue":                 {"0", "42.5"},
+		"travel allowances":              {"1.8", "1.8"},
+		"tax reductions":                 {"106", "106"},
+		"cheque revenue":                 {"0", "42.25"},
 		"registration fees":              {"22.5", "22.5"},
 		"community service allowances":   {"0", "0"},
 		"hours allowed":                  {"4", "7"},
@@ -245,14 +248,14 @@ func TestReportFormats(t *testing.T) {
 	rows, err := csv.NewReader(&c).ReadAll()
 	require.NoError(t, err)
 	assert.Equal(t, []string{"section", "item", "kind", "unit", "before", "after", "change", "cases"}, rows[0])
-	assert.Contains(t, rows, []string{"total", "cheque revenue", "", "EUR", "0", "42.5", "42.5", ""})
+	assert.Contains(t, rows, []string{"total", "cheque revenue", "", "EUR", "0", "42.25", "42.25", ""})
 	assert.Contains(t, rows, []string{"direction", "vouchers.price_valid", "false → true", "cases", "", "", "", "1"})
 
 	var h bytes.Buffer
 	require.NoError(t, rep.WriteHTML(&h))
 	page := h.String()
 	assert.Contains(t, page, "<svg")
-	assert.Contains(t, page, "42.50")
+	assert.Contains(t, page, "42.25")
 	for _, banned := range []string{"<script", "<link", "@import", "http://", "https://"} {
 		if banned == "http://" {
 			page = strings.ReplaceAll(page, `xmlns="http://www.w3.org/2000/svg"`, "")

@@ -17,6 +17,7 @@ import (
 	wk "github.com/openwijkwerken/wijkwerken"
 	"github.com/openwijkwerken/wijkwerken/dossier"
 	"github.com/openwijkwerken/wijkwerken/eligibility"
+	"github.com/openwijkwerken/wijkwerken/organiser"
 	"github.com/openwijkwerken/wijkwerken/placement"
 	"github.com/openwijkwerken/wijkwerken/trajectory"
 	"github.com/openwijkwerken/wijkwerken/vouchers"
@@ -55,7 +56,11 @@ var paths = []Path{
 	{"vouchers.travel_allowance", "vouchers", "the worker's travel allowance"},
 	{"vouchers.registration_fee", "vouchers", "the user's yearly fee"},
 	{"vouchers.tax_reduction", "vouchers", "the buyer's tax reduction for the purchase"},
-	{"vouchers.reasons", "vouchers", "price_below_minimum, price_above_maximum, cheque_expired, cheque_not_yet_issued"},
+	{"vouchers.reasons", "vouchers", "price_below_minimum, price_above_maximum, price_not_allowed_step, cheque_expired, cheque_not_yet_issued"},
+	{"vouchers.price_in_force", "vouchers", "the price of the organiser's latest price decision that applies on the date"},
+	{"vouchers.covid_compensation", "vouchers", "the wijk-werker's 2020 COVID compensation for the month"},
+	{"organiser.valid", "organiser", "the organiser's area has at least the minimum number of inhabitants"},
+	{"organiser.reasons", "organiser", "organiser_area_too_small"},
 	{"placement.allowed", "placement", "may this user have this activity done, here, now"},
 	{"placement.reasons", "placement", "why not"},
 	{"placement.assignment_allowed", "placement", "may this worker do this assignment now: eligible, in the trajectory, hours left, activity allowed"},
@@ -94,11 +99,12 @@ type Engine struct {
 	trajectory  *trajectory.Engine
 	vouchers    *vouchers.Engine
 	placement   *placement.Engine
+	organiser   *organiser.Engine
 }
 
 // areas are the rulebook areas the engines of this package decide.
 var areas = []string{eligibility.Area, trajectory.Area, trajectory.AreaHours, trajectory.AreaAgreement, vouchers.Area,
-	placement.Area, placement.AreaAssignment, placement.AreaCommunityService, placement.AreaPlan}
+	placement.Area, placement.AreaAssignment, placement.AreaCommunityService, placement.AreaPlan, organiser.Area}
 
 // New compiles every area of the rulebook. Every problem of every area is
 // reported (as *wijkwerken.LoadError where the rules are at fault).
@@ -112,6 +118,9 @@ func New(rb *wk.Rulebook) (*Engine, error) {
 	if e.trajectory, err = trajectory.New(rb); err != nil {
 		errs = append(errs, err)
 	} else if e.vouchers, err = vouchers.WithTrajectory(e.trajectory); err != nil {
+		errs = append(errs, err)
+	}
+	if e.organiser, err = organiser.New(rb); err != nil {
 		errs = append(errs, err)
 	}
 	if e.eligibility != nil && e.trajectory != nil {
@@ -150,6 +159,7 @@ type Result struct {
 	Placement   *placement.Decision         `json:"-"`
 	Assignment  *placement.AssignmentCheck  `json:"-"`
 	Community   *placement.CommunityService `json:"-"`
+	Organiser   *organiser.Decision         `json:"-"`
 	Errors      []AreaError                 `json:"-"`
 	Trace       *wk.Trace                   `json:"-"`
 	outputsOnce sync.Once
@@ -207,7 +217,7 @@ func (e *Engine) Decide(date wk.Date, c *dossier.Case, opts ...wk.Option) (*Resu
 	}
 	// Vouchers first: the pay of a request rests on its hours, which the
 	// voucher decision computes and the hours paths then reuse.
-	if c.Request != nil || c.Organiser != nil || c.Cheque != nil || c.Purchase != nil {
+	if vouchers.HasData(c) {
 		tried++
 		if err := e.decideVouchers(r, date, c, opts); err != nil {
 			r.Errors = append(r.Errors, AreaError{Area: vouchers.Area, Err: err})
@@ -244,6 +254,16 @@ func (e *Engine) Decide(date wk.Date, c *dossier.Case, opts ...wk.Option) (*Resu
 		} else {
 			r.Community = cs
 			r.addTrace(cs.Trace)
+		}
+	}
+	if organiser.HasData(c) {
+		tried++
+		d, err := e.organiser.Decide(date, c, opts...)
+		if err != nil {
+			r.Errors = append(r.Errors, AreaError{Area: organiser.Area, Err: err})
+		} else {
+			r.Organiser = d
+			r.addTrace(d.Trace)
 		}
 	}
 	if tried == 0 {
@@ -377,8 +397,14 @@ func (r *Result) buildOutputs() map[string]any {
 		o["hours.reasons"] = wk.Codes(h.Reasons)
 	}
 	if v := r.Vouchers; v != nil {
-		if v.Price != nil {
+		if v.Price != nil && v.Price.Judged {
 			o["vouchers.price_valid"] = v.Price.Valid
+		}
+		if v.Price != nil && v.Price.InForce != nil {
+			o["vouchers.price_in_force"] = *v.Price.InForce
+		}
+		if v.CovidCompensation != nil {
+			o["vouchers.covid_compensation"] = *v.CovidCompensation
 		}
 		if v.Pay != nil {
 			o["vouchers.cheques_needed"] = v.Pay.ChequesNeeded
@@ -395,7 +421,13 @@ func (r *Result) buildOutputs() map[string]any {
 		if v.Tax != nil {
 			o["vouchers.tax_reduction"] = v.Tax.Reduction
 		}
-		o["vouchers.reasons"] = wk.Codes(v.Reasons)
+		if v.Price != nil || v.Pay != nil || v.RegistrationFee != nil || v.Validity != nil || v.Tax != nil {
+			o["vouchers.reasons"] = wk.Codes(v.Reasons)
+		}
+	}
+	if d := r.Organiser; d != nil {
+		o["organiser.valid"] = d.Valid
+		o["organiser.reasons"] = wk.Codes(d.Reasons)
 	}
 	if p := r.Placement; p != nil {
 		o["placement.allowed"] = p.Allowed
@@ -521,6 +553,9 @@ func (r *Result) allReasons() []wk.Reason {
 	}
 	if r.Community != nil {
 		out = append(out, r.Community.Reasons...)
+	}
+	if r.Organiser != nil {
+		out = append(out, r.Organiser.Reasons...)
 	}
 	return out
 }

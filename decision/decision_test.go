@@ -39,7 +39,7 @@ func TestDecide(t *testing.T) {
 	// A person is also judged for gemeenschapsdienst: leefloon is no
 	// unemployment benefit, and no jobseeking date shows two years.
 	assert.JSONEq(t, `{"eligible":false,"reasons":["not_on_unemployment_benefit","jobseeking_less_than_two_years"]}`, string(doc["community_service"]))
-	assert.Contains(t, string(doc["explanations"]), `{"code":"not_domiciled_in_flanders","message":{"nl":"De persoon is niet gedomicilieerd in het Vlaamse Gewest.","en":"The person is not domiciled in the Flemish Region."},"rule":"eligibility.domicile","cite":"Decreet wijk-werken art. 10-11 (doelgroep) [S15, S20, S28]"}`)
+	assert.Contains(t, string(doc["explanations"]), `{"code":"not_domiciled_in_flanders","message":{"nl":"De persoon is niet gedomicilieerd in het Vlaamse Gewest.","en":"The person is not domiciled in the Flemish Region."},"rule":"eligibility.domicile","cite":"Decreet wijk-werken art. 10-11 (doelgroep) [S15, S20, S28]","sources":[`)
 
 	res, err = eng.Decide(wk.MustParseDate("2017-12-31"), &dossier.Case{Person: &dossier.Person{DomicileRegion: "flanders", Income: "none"}})
 	require.Error(t, err)
@@ -53,8 +53,8 @@ func TestPathsAreTheContract(t *testing.T) {
 	assert.True(t, decision.Known("community_service.allowance"))
 	assert.False(t, decision.Known("eligibility.eligble"))
 	assert.Equal(t, "hours", decision.AreaOf("hours.reasons"))
-	// The 30 paths of DESIGN.md and the extensions the README lists.
-	assert.Len(t, decision.Paths(), 32)
+	// The 34 paths of DESIGN.md and the extensions the README lists.
+	assert.Len(t, decision.Paths(), 36)
 }
 
 // timeline is a reform that changes, from mid-2020 and again from 2022,

@@ -84,6 +84,8 @@ type handOut struct {
 	csEligSet, csElig, planSet, plan bool
 	csAllowance                      decimal.Decimal
 	csWhy                            []string
+	inForce, covid                   *decimal.Decimal
+	orgOK, orgValid                  bool
 }
 
 func (h *handCombined) get(id string, d wk.Date) cachedParam {
@@ -141,6 +143,9 @@ func (h *handCombined) decide(date wk.Date, c *dossier.Case) *handOut {
 		}
 		if p.InterimDaysLast28 > h.p("eligibility.interim_days_max", date).Int() {
 			o.eligWhy = append(o.eligWhy, "interim_limit_exceeded")
+		}
+		if p.IncapacityRecognised && !p.MedicalAdviserConsent {
+			o.eligWhy = append(o.eligWhy, "medical_adviser_consent_missing")
 		}
 		o.eligible = len(o.eligWhy) == 0
 		ocmw := h.list("eligibility.ocmw_incomes", date)
@@ -221,8 +226,12 @@ func (h *handCombined) decide(date wk.Date, c *dossier.Case) *handOut {
 			o.allowed = min(o.counted, o.monthRem, o.yearRem)
 		}
 	}
-	if (c.Request != nil && hoursValid) || (c.Request == nil && (c.Organiser != nil || c.Cheque != nil || c.Purchase != nil)) {
+	hasHours := c.Trajectory != nil && c.Trajectory.Hours != nil
+	if (c.Request != nil && hoursValid) || (c.Request == nil && (c.Organiser != nil || c.Cheque != nil || c.Purchase != nil || hasHours)) {
 		h.vouchers(o, date, c)
+	}
+	if g := c.Organiser; g != nil && g.Inhabitants != nil {
+		o.orgOK, o.orgValid = true, *g.Inhabitants >= h.p("organiser.min_inhabitants", date).Int()
 	}
 	if r := c.Request; r != nil && (r.Activity != "" || r.User.Type != "") {
 		o.placeOK = true
@@ -267,14 +276,44 @@ func (h *handCombined) vouchers(o *handOut, date wk.Date, c *dossier.Case) {
 		if g.ChequePrice.GreaterThan(hi) {
 			o.vouchWhy = append(o.vouchWhy, "price_above_maximum")
 		}
-		o.priceValid = !g.ChequePrice.LessThan(lo) && !g.ChequePrice.GreaterThan(hi)
+		inBand := !g.ChequePrice.LessThan(lo) && !g.ChequePrice.GreaterThan(hi)
+		onStep := g.ChequePrice.Sub(lo).Mod(h.p("vouchers.price_step", date).Decimal()).IsZero()
+		if inBand && !onStep {
+			o.vouchWhy = append(o.vouchWhy, "price_not_allowed_step")
+		}
+		o.priceValid = inBand && onStep
+	}
+	if g := c.Organiser; g != nil {
+		// A decision applies from 1 January of the year after it.
+		lag := h.p("vouchers.price_decision_lag_years", date).Int()
+		for _, pd := range g.PriceDecisions {
+			if !wk.MustDate(pd.Decided.Year()+lag, 1, 1).After(date) {
+				price := pd.Price
+				o.inForce = &price
+			}
+		}
+	}
+	if t := c.Trajectory; t != nil && t.Hours != nil {
+		from, to := h.p("vouchers.covid2020_compensation_from", date).Date(), h.p("vouchers.covid2020_compensation_to", date).Date()
+		if !date.Before(from) && !date.After(to) {
+			n := h.p("vouchers.covid2020_compensation_reference_months", date).Int()
+			hours := monthSum(t.Hours, from.StartOfMonth().AddMonths(-n), from.StartOfMonth().AddMonths(-1))
+			amount := roundMoney(decimal.NewFromInt(int64(hours*h.p("vouchers.cheques_per_hour", date).Int())).
+				Mul(h.p("vouchers.allowance_per_cheque", date).Decimal()).
+				Mul(h.p("vouchers.covid2020_compensation_share", date).Decimal()).
+				Div(decimal.NewFromInt(int64(n))), places)
+			o.covid = &amount
+		}
 	}
 	if r := c.Request; r != nil {
 		o.paySet = true
 		perHour := h.p("vouchers.cheques_per_hour", r.Date).Int()
 		o.cheques = ceilDiv(r.Minutes, h.p("hours.counting_unit_minutes", r.Date).Int()) * perHour
 		o.allowance = roundMoney(h.p("vouchers.allowance_per_cheque", r.Date).Decimal().Mul(decimal.NewFromInt(int64(o.allowed*perHour))), places)
-		o.travel = roundMoney(h.p("vouchers.travel_per_km", r.Date).Decimal().Mul(r.Km), places)
+		o.travel = decimal.Zero
+		if r.Km.GreaterThan(h.p("vouchers.travel_min_round_trip_km", r.Date).Decimal()) {
+			o.travel = roundMoney(h.p("vouchers.travel_per_km", r.Date).Decimal().Mul(r.Km), places)
+		}
 	}
 	if c.Organiser != nil || c.Request != nil {
 		o.feeSet, o.fee = true, h.p("vouchers.registration_fee", date).Decimal()
@@ -327,6 +366,9 @@ func (h *handCombined) communityService(o *handOut, date wk.Date, c *dossier.Cas
 			}
 			if p.JobseekingSince.IsZero() || p.JobseekingSince.AddMonths(h.p("community_service.min_jobseeking_months", date).Int()).After(date) {
 				add("jobseeking_less_than_two_years")
+			}
+			if p.CommunityServiceExemption != "" {
+				add("community_service_exempt")
 			}
 		}
 		o.csEligSet, o.csElig = true, len(o.csWhy) == n
@@ -407,7 +449,22 @@ func (o *handOut) outputs() map[string]any {
 		if o.taxSet {
 			m["vouchers.tax_reduction"] = o.tax
 		}
-		m["vouchers.reasons"] = codes(o.vouchWhy)
+		if o.inForce != nil {
+			m["vouchers.price_in_force"] = *o.inForce
+		}
+		if o.covid != nil {
+			m["vouchers.covid_compensation"] = *o.covid
+		}
+		if o.priceSet || o.paySet || o.feeSet || o.validSet || o.taxSet || o.inForce != nil {
+			m["vouchers.reasons"] = codes(o.vouchWhy)
+		}
+	}
+	if o.orgOK {
+		m["organiser.valid"] = o.orgValid
+		m["organiser.reasons"] = []string{}
+		if !o.orgValid {
+			m["organiser.reasons"] = []string{"organiser_area_too_small"}
+		}
 	}
 	if o.placeOK {
 		m["placement.allowed"], m["placement.reasons"] = o.placeAllowed, codes(o.placeWhy)

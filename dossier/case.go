@@ -50,6 +50,16 @@ type Person struct {
 	PWAAgreement bool `json:"pwa_agreement_on_2017_09_30" expr:"pwa_agreement_on_2017_09_30"`
 	// InterimDaysLast28: days of interim work in the last 28 days.
 	InterimDaysLast28 int `json:"interim_days_last_28" expr:"interim_days_last_28"`
+	// IncapacityRecognised: recognised as unfit for work by the RIZIV
+	// (the sickness and invalidity insurance).
+	IncapacityRecognised bool `json:"incapacity_recognised" expr:"incapacity_recognised"`
+	// MedicalAdviserConsent: the medical adviser (adviserend arts) of the
+	// person's health insurer allows wijk-werk.
+	MedicalAdviserConsent bool `json:"medical_adviser_consent" expr:"medical_adviser_consent"`
+	// CommunityServiceExemption, when set, is why the person is not obliged
+	// to do gemeenschapsdienst: sick, or vdab_unfit (VDAB judges it unfit
+	// for the person's trajectory).
+	CommunityServiceExemption string `json:"community_service_exemption,omitempty" expr:"community_service_exemption"`
 }
 
 // Household describes the household case of seed 004: one partner receives
@@ -136,10 +146,22 @@ type Organiser struct {
 	// ChequePrice is the price the organiser charges for a wijk-werkcheque;
 	// nil when the case does not give it (then no price is judged).
 	ChequePrice *decimal.Decimal `json:"cheque_price,omitempty" expr:"cheque_price"`
-	Inhabitants int              `json:"inhabitants,omitempty" expr:"inhabitants"`
+	// Inhabitants is the number of inhabitants of the organiser's area; nil
+	// when the case does not give it (then the area is not judged).
+	Inhabitants *int `json:"inhabitants,omitempty" expr:"inhabitants"`
 	// Activities the organiser offers; empty means the whole reference
 	// catalogue.
 	Activities []string `json:"activities,omitempty" expr:"activities"`
+	// PriceDecisions are the organiser's decisions on its cheque price, in
+	// the order they were taken (each decided after the one before).
+	PriceDecisions []PriceDecision `json:"price_decisions,omitempty" expr:"price_decisions"`
+}
+
+// PriceDecision is an organiser's decision to charge Price for a
+// wijk-werkcheque, taken on Decided.
+type PriceDecision struct {
+	Decided wk.Date         `json:"decided,omitzero" expr:"decided"`
+	Price   decimal.Decimal `json:"price" expr:"price"`
 }
 
 // Cheque is a batch of wijk-werkcheques.
@@ -184,6 +206,7 @@ var (
 	buyers       = []string{"natural_person", "legal_person"}
 	ficheSigners = []string{"direct_supervisor", "hr_manager", "general_director", "mentor"}
 	endReasons   = []string{"job", "training", "twe", "werk_zorg", "other"}
+	exemptions   = []string{"sick", "vdab_unfit"}
 )
 
 // UserTypes returns the user types of the case document.

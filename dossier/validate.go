@@ -73,6 +73,7 @@ func validate(c *Case) []FieldError {
 		if p.InterimDaysLast28 > 28 {
 			k.add("case.person.interim_days_last_28", "%d days cannot fall in 28 days", p.InterimDaysLast28)
 		}
+		k.enum("case.person.community_service_exemption", p.CommunityServiceExemption, exemptions)
 	}
 	if h := c.Household; h != nil {
 		k.enum("case.household.partner.income", h.Partner.Income, incomes)
@@ -146,7 +147,20 @@ func validate(c *Case) []FieldError {
 		if o.ChequePrice != nil {
 			k.nonNegativeDec("case.organiser.cheque_price", *o.ChequePrice)
 		}
-		k.nonNegative("case.organiser.inhabitants", o.Inhabitants)
+		if o.Inhabitants != nil {
+			k.nonNegative("case.organiser.inhabitants", *o.Inhabitants)
+		}
+		for i, pd := range o.PriceDecisions {
+			if pd.Decided.IsZero() || pd.Price.IsNegative() || (i > 0 && !pd.Decided.After(o.PriceDecisions[i-1].Decided)) {
+				field := fmt.Sprintf("case.organiser.price_decisions[%d]", i)
+				if pd.Decided.IsZero() {
+					k.add(field+".decided", "missing date")
+				} else if i > 0 && !pd.Decided.After(o.PriceDecisions[i-1].Decided) {
+					k.add(field+".decided", "%s is not after the decision before it (%s): list the decisions in the order they were taken", pd.Decided, o.PriceDecisions[i-1].Decided)
+				}
+				k.nonNegativeDec(field+".price", pd.Price)
+			}
+		}
 	}
 	if p := c.Purchase; p != nil {
 		k.nonNegative("case.purchase.count", p.Count)

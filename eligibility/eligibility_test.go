@@ -103,7 +103,7 @@ func TestTrace(t *testing.T) {
 		ids = append(ids, s.Rule)
 		assert.NotEmpty(t, s.Cite)
 	}
-	assert.Equal(t, []string{"eligibility.domicile", "eligibility.registration", "eligibility.social_economy", "eligibility.faster_route", "eligibility.interim", "eligibility.referrer"}, ids)
+	assert.Equal(t, []string{"eligibility.domicile", "eligibility.registration", "eligibility.social_economy", "eligibility.faster_route", "eligibility.interim", "eligibility.medical_adviser_consent", "eligibility.referrer"}, ids)
 	interim := d.Trace.Steps[4]
 	require.Len(t, interim.Params, 1)
 	assert.Equal(t, "eligibility.interim_days_max", interim.Params[0].ID)

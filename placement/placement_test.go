@@ -29,16 +29,21 @@ func request(userType, region, activity string) *dossier.Request {
 	return &dossier.Request{Date: d("2024-03-20"), Minutes: 120, User: dossier.User{Type: userType, Region: region, Municipality: "Gent"}, Activity: activity}
 }
 
-// The reference catalogue of DESIGN.md, per user type (REGULATION.md §6).
+// The reference catalogue per user type (docs/regulation.md, activities),
+// with the eight activities added from organisers' public pages.
 func TestActivityCatalogue(t *testing.T) {
 	e := engine(t)
 	catalogue := map[string][]string{
-		"private":      {"light_garden_maintenance", "small_home_repairs", "childcare_supervision", "household_help", "companionship", "pet_sitting", "furniture_assembly", "grave_maintenance"},
-		"school":       {"school_supervision", "bus_accompaniment", "school_logistics", "meal_distribution"},
-		"municipality": {"event_logistics", "library_support", "litter_picking", "crossing_guard", "reception_backup", "meal_distribution", "hygiene_measures"},
-		"ocmw":         {"event_logistics", "library_support", "litter_picking", "crossing_guard", "reception_backup", "meal_distribution", "hygiene_measures"},
-		"nonprofit":    {"cafeteria_support", "logistics_support", "administrative_support", "meal_distribution"},
-		"agriculture":  {"seasonal_help", "packing"},
+		"private": {"light_garden_maintenance", "small_home_repairs", "childcare_supervision", "household_help", "companionship", "pet_sitting", "furniture_assembly", "grave_maintenance",
+			"transport_of_persons", "homework_help", "moving_help"},
+		"school": {"school_supervision", "bus_accompaniment", "school_logistics", "meal_distribution"},
+		"municipality": {"event_logistics", "library_support", "litter_picking", "crossing_guard", "reception_backup", "meal_distribution", "hygiene_measures",
+			"event_stewarding", "flyer_distribution", "community_warden", "winter_shelter_help", "disaster_help"},
+		"ocmw": {"event_logistics", "library_support", "litter_picking", "crossing_guard", "reception_backup", "meal_distribution", "hygiene_measures",
+			"event_stewarding", "flyer_distribution", "community_warden", "winter_shelter_help", "disaster_help"},
+		"nonprofit": {"cafeteria_support", "logistics_support", "administrative_support", "meal_distribution",
+			"event_stewarding", "flyer_distribution", "winter_shelter_help", "disaster_help"},
+		"agriculture": {"seasonal_help", "packing"},
 	}
 	all := map[string]bool{}
 	for _, acts := range catalogue {

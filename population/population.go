@@ -155,7 +155,8 @@ func (g *Generator) Next() Record {
 			margin := (g.priceMax - g.priceMin) / 10
 			price = g.money(g.priceMin-margin, g.priceMax+margin)
 		}
-		o := &dossier.Organiser{ChequePrice: &price, Inhabitants: 20000 + g.rng.IntN(200000)}
+		inhabitants := 20000 + g.rng.IntN(200000)
+		o := &dossier.Organiser{ChequePrice: &price, Inhabitants: &inhabitants}
 		if c.Request != nil && g.chance(50) {
 			o.Activities = []string{c.Request.Activity}
 			if g.chance(30) {
@@ -177,6 +178,25 @@ func (g *Generator) Next() Record {
 		c.CommunityService = &dossier.CommunityService{Start: start, End: start.AddMonths(3 + g.rng.IntN(5)).AddDays(-1),
 			HoursPerMonth: 24 + g.rng.IntN(48), HostType: g.pick([]string{"municipality", "ocmw", "school", "nonprofit", "private"}),
 			MentorCertified: g.chance(85), FicheSignedBy: g.pick([]string{"direct_supervisor", "hr_manager", "general_director", "mentor"})}
+	}
+	// Drawn last, so that the fields above come out as they always did.
+	if g.chance(5) {
+		c.Person.IncapacityRecognised = true
+		c.Person.MedicalAdviserConsent = g.chance(60)
+	}
+	if g.chance(5) {
+		c.Person.CommunityServiceExemption = g.pick([]string{"sick", "vdab_unfit"})
+	}
+	if o := c.Organiser; o != nil && g.chance(30) {
+		decided := g.day(date.AddDays(-4*365), 365)
+		for range 1 + g.rng.IntN(3) {
+			price := g.money(g.priceMin, g.priceMax)
+			if g.chance(70) {
+				price = g.priceTop
+			}
+			o.PriceDecisions = append(o.PriceDecisions, dossier.PriceDecision{Decided: decided, Price: price})
+			decided = decided.AddDays(1 + g.rng.IntN(500))
+		}
 	}
 	return r
 }

@@ -13,6 +13,7 @@
 //	      eligibility.eligible: true
 //	      eligibility.referrer: ocmw
 //	    # or instead of expect:  expect_error: "substring of the error"
+//	    expect_absent: [vouchers.price_in_force]   # paths that must not be computed
 //
 // Expected values are compared with the JSON form of the output: numbers
 // and decimals by value (49.2 equals "49.20"), dates as YYYY-MM-DD, lists of
@@ -61,7 +62,10 @@ type Scenario struct {
 	Date        wk.Date       `json:"date"`
 	Case        *dossier.Case `json:"case,omitempty"`
 	Expect      []Expectation `json:"expect,omitempty"`
-	ExpectError string        `json:"expect_error,omitempty"`
+	// ExpectAbsent are output paths the decision must not compute (a value
+	// that has no meaning for the case: no price decision in force yet).
+	ExpectAbsent []Expectation `json:"expect_absent,omitempty"`
+	ExpectError  string        `json:"expect_error,omitempty"`
 	Pos         wk.Position   `json:"pos"`
 
 	// inputErr is what was wrong with the scenario's date or case: the
@@ -158,7 +162,7 @@ func isScenarioFile(p string) bool {
 	return false
 }
 
-var scenarioKeys = []string{"name", "cite", "description", "date", "case", "expect", "expect_error", "cases"}
+var scenarioKeys = []string{"name", "cite", "description", "date", "case", "expect", "expect_absent", "expect_error", "cases"}
 
 // knownPath reports whether key names an output path of the contract, and
 // reports it (with a suggestion) when not.
@@ -275,21 +279,34 @@ func Parse(file string, data []byte) (*Suite, error) {
 		if cn == nil {
 			add(n, id, "missing case:")
 		}
-		en, xn, tn := f["expect"], f["expect_error"], f["cases"]
+		en, xn, tn, an := f["expect"], f["expect_error"], f["cases"], f["expect_absent"]
+		if an != nil {
+			if an.Kind != yaml.SequenceNode || len(an.Content) == 0 {
+				add(an, id, "expect_absent: want a list of output paths")
+			} else {
+				for _, k := range an.Content {
+					if k.Kind == yaml.ScalarNode && knownPath(k, id, add) {
+						sc.ExpectAbsent = append(sc.ExpectAbsent, Expectation{Path: k.Value, Pos: wk.Position{File: file, Line: k.Line}})
+					} else if k.Kind != yaml.ScalarNode {
+						add(k, id, "expect_absent: want an output path")
+					}
+				}
+			}
+		}
 		switch {
-		case en != nil && xn != nil:
-			add(xn, id, "give expect: or expect_error:, not both")
+		case (en != nil || an != nil) && xn != nil:
+			add(xn, id, "give expect: (or expect_absent:) or expect_error:, not both")
 		case tn != nil && xn != nil:
 			add(xn, id, "expect_error: goes in a column of the cases: table")
-		case en == nil && xn == nil && tn == nil:
-			add(n, id, "missing expect: (or expect_error:, or a cases: table)")
+		case en == nil && xn == nil && tn == nil && an == nil:
+			add(n, id, "missing expect: (or expect_absent:, expect_error:, or a cases: table)")
 		case xn != nil:
 			sc.ExpectError = scalarOf(xn)
 			if sc.ExpectError == "" {
 				add(xn, id, "expect_error: give a part of the expected error message")
 			}
 		case en != nil:
-			if en.Kind != yaml.MappingNode || (len(en.Content) == 0 && tn == nil) {
+			if en.Kind != yaml.MappingNode || (len(en.Content) == 0 && tn == nil && an == nil) {
 				add(en, id, "expect: want a mapping of output paths to values")
 				break
 			}

@@ -136,6 +136,11 @@ func (r *Runner) RunScenario(sc *Scenario) *Outcome {
 	}
 	if res == nil {
 		o.Err = errors.Join(errs...)
+		if len(sc.Expect) == 0 && len(sc.ExpectAbsent) > 0 {
+			// Nothing computed is not what the scenario asks: it expects a
+			// decision without these paths.
+			o.Failures = append(o.Failures, Failure{Pos: sc.Pos, Want: "a decision", Got: "error: " + oneLine(o.Err)})
+		}
 		for _, e := range sc.Expect {
 			o.Failures = append(o.Failures, Failure{Pos: e.Pos, Path: e.Path, Want: e.WantString(), Got: "not computed: " + oneLine(o.Err)})
 		}
@@ -155,6 +160,11 @@ func (r *Runner) RunScenario(sc *Scenario) *Outcome {
 		}
 		if !Match(e.Want, got) {
 			o.Failures = append(o.Failures, Failure{Pos: e.Pos, Path: e.Path, Want: e.WantString(), Got: decision.FormatValue(got)})
+		}
+	}
+	for _, e := range sc.ExpectAbsent {
+		if got, ok := res.Get(e.Path); ok {
+			o.Failures = append(o.Failures, Failure{Pos: e.Pos, Path: e.Path, Want: "not computed", Got: decision.FormatValue(got)})
 		}
 	}
 	return o

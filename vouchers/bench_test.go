@@ -26,6 +26,7 @@ type handResult struct {
 	taxReduction              decimal.Decimal
 	reasons                   []string
 	hasPay, hasCheque, hasTax bool
+	covid                     *decimal.Decimal
 }
 
 func (h handWritten) p(id string, d wk.Date) wk.Value {
@@ -38,11 +39,14 @@ func (h handWritten) decide(date wk.Date, c *dossier.Case) handResult {
 	places := int32(h.p("vouchers.money_places", date).Int())
 	if o := c.Organiser; o != nil && o.ChequePrice != nil {
 		lo, hi := h.p("vouchers.price_min", date).Decimal(), h.p("vouchers.price_max", date).Decimal()
+		step := h.p("vouchers.price_step", date).Decimal()
 		switch {
 		case o.ChequePrice.LessThan(lo):
 			r.reasons = append(r.reasons, "price_below_minimum")
 		case o.ChequePrice.GreaterThan(hi):
 			r.reasons = append(r.reasons, "price_above_maximum")
+		case !o.ChequePrice.Sub(lo).Mod(step).IsZero():
+			r.reasons = append(r.reasons, "price_not_allowed_step")
 		default:
 			r.priceValid = true
 		}
@@ -76,10 +80,32 @@ func (h handWritten) decide(date wk.Date, c *dossier.Case) handResult {
 			r.allowed = 0
 		}
 		r.allowance = h.p("vouchers.allowance_per_cheque", rd).Decimal().Mul(decimal.NewFromInt(int64(r.allowed * perHour))).Round(places)
-		r.travel = h.p("vouchers.travel_per_km", rd).Decimal().Mul(q.Km).Round(places)
+		r.travel = decimal.Zero
+		if q.Km.GreaterThan(h.p("vouchers.travel_min_round_trip_km", rd).Decimal()) {
+			r.travel = h.p("vouchers.travel_per_km", rd).Decimal().Mul(q.Km).Round(places)
+		}
 	}
 	if c.Organiser != nil || c.Request != nil {
 		r.fee = h.p("vouchers.registration_fee", date).Decimal()
+	}
+	if t := c.Trajectory; t != nil && t.Hours != nil {
+		from, to := h.p("vouchers.covid2020_compensation_from", date).Date(), h.p("vouchers.covid2020_compensation_to", date).Date()
+		if !date.Before(from) && !date.After(to) {
+			n := h.p("vouchers.covid2020_compensation_reference_months", date).Int()
+			first := from.StartOfMonth().AddMonths(-n).MonthKey()
+			last := from.StartOfMonth().AddMonths(-1).MonthKey()
+			hours := 0
+			for k, v := range t.Hours {
+				if k >= first && k <= last {
+					hours += v
+				}
+			}
+			amount := decimal.NewFromInt(int64(hours * h.p("vouchers.cheques_per_hour", date).Int())).
+				Mul(h.p("vouchers.allowance_per_cheque", date).Decimal()).
+				Mul(h.p("vouchers.covid2020_compensation_share", date).Decimal()).
+				Div(decimal.NewFromInt(int64(n))).Round(places)
+			r.covid = &amount
+		}
 	}
 	if ch := c.Cheque; ch != nil {
 		r.hasCheque = true
@@ -136,10 +162,15 @@ func benchCases() []*dossier.Case {
 			Request:    &dossier.Request{Date: d("2020-04-02"), Minutes: 61, Km: dec("1")},
 			Cheque:     &dossier.Cheque{Issued: d("2021-03-30")},
 		},
+		{
+			Trajectory: &dossier.Trajectory{Start: d("2019-08-01"), Hours: map[string]int{"2019-09": 30, "2019-12": 41, "2020-02": 12, "2020-03": 8}},
+			Request:    &dossier.Request{Date: d("2020-04-02"), Minutes: 95, Km: dec("14")},
+			Organiser:  &dossier.Organiser{ChequePrice: price("6.50")},
+		},
 	}
 }
 
-var benchDates = []string{"2024-03-20", "2020-04-02", "2021-05-01", "2020-04-02"}
+var benchDates = []string{"2024-03-20", "2020-04-02", "2021-05-01", "2020-04-02", "2020-04-02"}
 
 func benchDecisionDates() []wk.Date {
 	dates := make([]wk.Date, len(benchDates))
@@ -177,6 +208,12 @@ func TestHandWrittenAgrees(t *testing.T) {
 		}
 		if want.hasTax {
 			require.True(t, want.taxReduction.Equal(got.Tax.Reduction), "case %d: %s %s", i, want.taxReduction, got.Tax.Reduction)
+		}
+		if want.covid == nil {
+			require.Nil(t, got.CovidCompensation, "case %d", i)
+		} else {
+			require.NotNil(t, got.CovidCompensation, "case %d", i)
+			require.True(t, want.covid.Equal(*got.CovidCompensation), "case %d: %s %s", i, want.covid, got.CovidCompensation)
 		}
 	}
 }

@@ -48,13 +48,13 @@ func ExampleEngine_Decide_validity() {
 func ExampleEngine_Decide_allowance() {
 	rb, _ := wk.Reference()
 	eng, _ := vouchers.New(rb)
-	c := &dossier.Case{Request: &dossier.Request{Date: wk.MustParseDate("2024-03-20"), Minutes: 70, Km: decimal.NewFromInt(8)}}
+	c := &dossier.Case{Request: &dossier.Request{Date: wk.MustParseDate("2024-03-20"), Minutes: 70, Km: decimal.NewFromInt(18)}}
 	d, _ := eng.Decide(wk.MustParseDate("2024-03-20"), c)
 	fmt.Println("cheques:", d.Pay.ChequesNeeded, "hours allowed:", d.Pay.Hours.Allowed)
 	fmt.Println("allowance:", d.Pay.Allowance.StringFixed(2), "travel:", d.Pay.TravelAllowance.StringFixed(2))
 	// Output:
 	// cheques: 2 hours allowed: 2
-	// allowance: 8.20 travel: 1.20
+	// allowance: 8.20 travel: 2.70
 }
 
 // What may a private buyer deduct? Service cheques use the shared ceiling
@@ -82,7 +82,7 @@ func ExampleLedger() {
 		panic(err)
 	}
 	r, err := l.Redeem(vouchers.Work{User: "user-17", Worker: "worker-3", Date: wk.MustParseDate("2024-01-12"),
-		Minutes: 150, Km: decimal.NewFromInt(6)})
+		Minutes: 150, Km: decimal.NewFromInt(16)})
 	if err != nil {
 		panic(err)
 	}
@@ -112,6 +112,6 @@ func ExampleLedger() {
 	// refused: insufficient_cheques
 	// issued 10 = redeemed 3 + expired 0 + available 7; paid 74.50
 	// a year later: expired 7, available 0
-	// worker-3 in January: 3 hours, 12.30 + 0.90 = 13.20
+	// worker-3 in January: 3 hours, 12.30 + 2.40 = 14.70
 	// journal reads back: true
 }

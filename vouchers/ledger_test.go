@@ -69,13 +69,13 @@ func TestRedeemOldestExpiryFirst(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, early.Expires.Before(late.Expires))
 
-	r, err := l.Redeem(vouchers.Work{User: "an", Worker: "wim", Date: d("2019-06-10"), Minutes: 250, Km: dec("6")})
+	r, err := l.Redeem(vouchers.Work{User: "an", Worker: "wim", Date: d("2019-06-10"), Minutes: 250, Km: dec("16")})
 	require.NoError(t, err)
 	assert.Equal(t, 5, r.Hours)
 	assert.Equal(t, 5, r.Cheques)
 	assert.Equal(t, []vouchers.Allocation{{Batch: early.ID, Count: 3}, {Batch: late.ID, Count: 2}}, r.Allocations)
 	assertDec(t, "20.50", r.Allowance, "allowance")
-	assertDec(t, "0.90", r.Travel, "travel")
+	assertDec(t, "2.40", r.Travel, "travel") // 16 km round trip × 0.15
 
 	bal := l.Balance("an", d("2019-06-10"))
 	assert.Equal(t, vouchers.Balance{User: "an", Date: d("2019-06-10"), Issued: 13, Redeemed: 5, Expired: 0, Available: 8, Paid: bal.Paid}, bal)
@@ -145,9 +145,9 @@ func TestStatementsAndPay(t *testing.T) {
 	require.NoError(t, err)
 	_, err = l.Purchase("an", d("2024-01-10"), 10, dec("7.45"))
 	require.NoError(t, err)
-	_, err = l.Redeem(vouchers.Work{User: "an", Worker: "wim", Date: d("2024-01-12"), Minutes: 90, Km: dec("10")})
+	_, err = l.Redeem(vouchers.Work{User: "an", Worker: "wim", Date: d("2024-01-12"), Minutes: 90, Km: dec("12")})
 	require.NoError(t, err)
-	_, err = l.Redeem(vouchers.Work{User: "an", Worker: "wim", Date: d("2024-01-30"), Minutes: 60, Km: dec("10")})
+	_, err = l.Redeem(vouchers.Work{User: "an", Worker: "wim", Date: d("2024-01-30"), Minutes: 60, Km: dec("12")})
 	require.NoError(t, err)
 	_, err = l.Redeem(vouchers.Work{User: "an", Worker: "wim", Date: d("2024-02-01"), Minutes: 60})
 	require.NoError(t, err)
@@ -168,8 +168,8 @@ func TestStatementsAndPay(t *testing.T) {
 	assert.Equal(t, 3, ps.Hours)
 	assert.Equal(t, 3, ps.Cheques)
 	assertDec(t, "12.30", ps.Allowance, "allowance")
-	assertDec(t, "3.00", ps.Travel, "travel")
-	assertDec(t, "15.30", ps.Total, "total")
+	assertDec(t, "3.60", ps.Travel, "travel") // 2 × 12 km × 0.15 (above the 10 km round trip)
+	assertDec(t, "15.90", ps.Total, "total")
 	assert.Len(t, ps.Lines, 2)
 
 	_, err = l.PayStatement("wim", "2024-1")

@@ -29,18 +29,31 @@ const Area = "vouchers"
 
 // priceEnv is the organiser as the price rules see it.
 type priceEnv struct {
-	ChequePrice decimal.Decimal `expr:"cheque_price"`
+	ChequePrice    decimal.Decimal         `expr:"cheque_price"`
+	PriceDecisions []dossier.PriceDecision `expr:"price_decisions"`
+}
+
+// hoursEnv is the trajectory as the COVID compensation sees it.
+type hoursEnv struct {
+	Hours map[string]int `expr:"hours"`
 }
 
 type has struct {
 	Request   bool `expr:"request"`
-	Organiser bool `expr:"organiser"`
+	Organiser bool `expr:"organiser"` // the case gives organiser.cheque_price
 	Cheque    bool `expr:"cheque"`
 	Purchase  bool `expr:"purchase"`
+	Hours     bool `expr:"hours"` // the case has trajectory.hours
 }
 
 type outputs struct {
-	PriceValid      bool            `expr:"price_valid"`
+	PriceInBand           bool            `expr:"price_in_band"`
+	PriceOnStep           bool            `expr:"price_on_step"`
+	PriceValid            bool            `expr:"price_valid"`
+	PriceDecisionsInForce int             `expr:"price_decisions_in_force"`
+	PriceInForce          decimal.Decimal `expr:"price_in_force"`
+	Covid2020Compensated  bool            `expr:"covid2020_compensated"`
+	CovidCompensation     decimal.Decimal `expr:"covid_compensation"`
 	ChequesNeeded   int             `expr:"cheques_needed"`
 	Allowance       decimal.Decimal `expr:"allowance"`
 	TravelAllowance decimal.Decimal `expr:"travel_allowance"`
@@ -64,6 +77,7 @@ type env struct {
 	Organiser    *priceEnv         `expr:"organiser"`
 	Cheque       *dossier.Cheque   `expr:"cheque"`
 	Purchase     *dossier.Purchase `expr:"purchase"`
+	Trajectory   *hoursEnv         `expr:"trajectory"`
 	Has          *has              `expr:"has"`
 	HoursAllowed int               `expr:"hours_allowed"`
 	Out          *outputs          `expr:"out"`
@@ -77,6 +91,7 @@ type frame struct {
 	organiser priceEnv
 	cheque    dossier.Cheque
 	purchase  dossier.Purchase
+	hours     hoursEnv
 	has       has
 	out       outputs
 }
@@ -84,7 +99,7 @@ type frame struct {
 func newFrame() *frame {
 	f := &frame{}
 	f.env.Request, f.env.Organiser, f.env.Cheque, f.env.Purchase = &f.request, &f.organiser, &f.cheque, &f.purchase
-	f.env.Has, f.env.Out = &f.has, &f.out
+	f.env.Trajectory, f.env.Has, f.env.Out = &f.hours, &f.has, &f.out
 	return f
 }
 
@@ -98,7 +113,13 @@ var (
 func out(e any) *outputs { return e.(*env).Out }
 
 var spec = wk.AreaSpec{Area: Area, Env: &newFrame().env, Outputs: []wk.Output{
+	{Name: "price_in_band", Type: boolType, Set: func(e, v any) { out(e).PriceInBand = v.(bool) }},
+	{Name: "price_on_step", Type: boolType, Set: func(e, v any) { out(e).PriceOnStep = v.(bool) }},
 	{Name: "price_valid", Type: boolType, Set: func(e, v any) { out(e).PriceValid = v.(bool) }},
+	{Name: "price_decisions_in_force", Type: intType, Set: func(e, v any) { out(e).PriceDecisionsInForce = v.(int) }},
+	{Name: "price_in_force", Type: decType, Set: func(e, v any) { out(e).PriceInForce = v.(decimal.Decimal) }},
+	{Name: "covid2020_compensated", Type: boolType, Set: func(e, v any) { out(e).Covid2020Compensated = v.(bool) }},
+	{Name: "covid_compensation", Type: decType, Set: func(e, v any) { out(e).CovidCompensation = v.(decimal.Decimal) }},
 	{Name: "cheques_needed", Type: intType, Set: func(e, v any) { out(e).ChequesNeeded = v.(int) }},
 	{Name: "allowance", Type: decType, Set: func(e, v any) { out(e).Allowance = v.(decimal.Decimal) }},
 	{Name: "travel_allowance", Type: decType, Set: func(e, v any) { out(e).TravelAllowance = v.(decimal.Decimal) }},
@@ -162,17 +183,31 @@ type Decision struct {
 	// RegistrationFee is the user's yearly fee in force on the date; set
 	// when the case has an organiser or a request.
 	RegistrationFee *decimal.Decimal `json:"registration_fee,omitempty"`
-	// Reasons are price_below_minimum, price_above_maximum, cheque_expired
-	// and cheque_not_yet_issued where they apply.
+	// CovidCompensation is the wijk-werker's COVID compensation of 2020 for
+	// the month of the date; set when the case has trajectory.hours and the
+	// date lies in the period of the measure.
+	CovidCompensation *decimal.Decimal `json:"covid_compensation,omitempty"`
+	// Reasons are price_below_minimum, price_above_maximum,
+	// price_not_allowed_step, cheque_expired and cheque_not_yet_issued where
+	// they apply.
 	Reasons []wk.Reason `json:"reasons"`
 	Trace   *wk.Trace   `json:"trace,omitempty"`
 }
 
-// Price is the organiser's cheque price judged against the legal band.
+// Price is the organiser's cheque price judged against the legal band and
+// its steps, and the price its decisions put in force.
 type Price struct {
-	Price decimal.Decimal `json:"price"`
-	// Valid: the price lies within the band in force on the date.
+	// Price is case.organiser.cheque_price; Judged says whether it was
+	// given (then Valid judges it).
+	Price  decimal.Decimal `json:"price"`
+	Judged bool            `json:"judged"`
+	// Valid: the price lies within the band in force on the date and is
+	// one of the allowed steps.
 	Valid bool `json:"valid"`
+	// InForce is the price of the latest of case.organiser.price_decisions
+	// that applies on the date (from 1 January of the year after it was
+	// decided); nil when none applies yet.
+	InForce *decimal.Decimal `json:"in_force,omitempty"`
 }
 
 // Pay is what an assignment costs the user and earns the worker.
@@ -218,7 +253,7 @@ type Tax struct {
 
 // ErrNothingToDecide is returned for a case without a request, organiser,
 // cheque or purchase.
-var ErrNothingToDecide = errors.New("vouchers: the case has no request, organiser, cheque or purchase")
+var ErrNothingToDecide = errors.New("vouchers: the case has no request, organiser, cheque, purchase or trajectory hours")
 
 // Decide decides the cheques of the case on date: the organiser's price
 // (case.organiser.cheque_price), the cost and pay of the request
@@ -250,9 +285,16 @@ func (e *Engine) Decide(date wk.Date, c *dossier.Case, opts ...wk.Option) (*Deci
 		f.has.Request = true
 		en.HoursAllowed = h.Allowed
 	}
-	if c.Organiser != nil && c.Organiser.ChequePrice != nil {
-		f.organiser.ChequePrice = *c.Organiser.ChequePrice
-		f.has.Organiser = true
+	if c.Organiser != nil {
+		if c.Organiser.ChequePrice != nil {
+			f.organiser.ChequePrice = *c.Organiser.ChequePrice
+		}
+		f.organiser.PriceDecisions = c.Organiser.PriceDecisions
+		f.has.Organiser = c.Organiser.ChequePrice != nil
+	}
+	if c.Trajectory != nil && c.Trajectory.Hours != nil {
+		f.hours.Hours = c.Trajectory.Hours
+		f.has.Hours = true
 	}
 	if c.Cheque != nil {
 		f.cheque = *c.Cheque
@@ -271,8 +313,16 @@ func (e *Engine) Decide(date wk.Date, c *dossier.Case, opts ...wk.Option) (*Deci
 	}
 	d := &Decision{Date: date, Reasons: reasons, Trace: tr}
 	x := &f.out
-	if f.has.Organiser {
-		d.Price = &Price{Price: f.organiser.ChequePrice, Valid: x.PriceValid}
+	if f.has.Organiser || (c.Organiser != nil && len(c.Organiser.PriceDecisions) > 0) {
+		d.Price = &Price{Price: f.organiser.ChequePrice, Judged: c.Organiser.ChequePrice != nil, Valid: x.PriceValid}
+		if x.PriceDecisionsInForce > 0 {
+			p := x.PriceInForce
+			d.Price.InForce = &p
+		}
+	}
+	if x.Covid2020Compensated {
+		cc := x.CovidCompensation
+		d.CovidCompensation = &cc
 	}
 	if f.has.Request {
 		d.Pay = &Pay{ChequesNeeded: x.ChequesNeeded, Hours: hours, Allowance: x.Allowance, TravelAllowance: x.TravelAllowance}
@@ -291,6 +341,14 @@ func (e *Engine) Decide(date wk.Date, c *dossier.Case, opts ...wk.Option) (*Deci
 	return d, nil
 }
 
+// HasData reports whether the case has anything the voucher rules decide:
+// a request, an organiser, a cheque, a purchase or the hours of a
+// trajectory (for the 2020 COVID compensation).
+func HasData(c *dossier.Case) bool {
+	return c != nil && (c.Request != nil || c.Organiser != nil || c.Cheque != nil || c.Purchase != nil ||
+		(c.Trajectory != nil && c.Trajectory.Hours != nil))
+}
+
 // Check reports what the case lacks for a voucher decision or what is
 // invalid in it (a *dossier.CaseError): a cheque without its issue date, a
 // purchase without its date or buyer, and every problem Validate finds. A
@@ -298,7 +356,7 @@ func (e *Engine) Decide(date wk.Date, c *dossier.Case, opts ...wk.Option) (*Deci
 func (e *Engine) Check(c *dossier.Case) error { return e.check(c, false) }
 
 func (e *Engine) check(c *dossier.Case, validated bool) error {
-	if c == nil || (c.Request == nil && c.Organiser == nil && c.Cheque == nil && c.Purchase == nil) {
+	if !HasData(c) {
 		return ErrNothingToDecide
 	}
 	if !validated {

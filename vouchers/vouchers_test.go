@@ -45,7 +45,12 @@ func TestPriceBand(t *testing.T) {
 	}{
 		{"5.94", false, "price_below_minimum"},
 		{"5.95", true, ""},
-		{"6.70", true, ""},
+		{"6.45", true, ""},
+		{"6.450", true, ""},
+		{"6.95", true, ""},
+		{"6.70", false, "price_not_allowed_step"},
+		{"6.46", false, "price_not_allowed_step"},
+		{"7.449", false, "price_not_allowed_step"},
 		{"7.45", true, ""},
 		{"7.450", true, ""},
 		{"7.46", false, "price_above_maximum"},
@@ -84,12 +89,13 @@ func TestPay(t *testing.T) {
 		{"one minute", 1, "", nil, "", 1, 1, "4.10", "0"},
 		{"59 minutes", 59, "", nil, "", 1, 1, "4.10", "0"},
 		{"60 minutes", 60, "", nil, "", 1, 1, "4.10", "0"},
-		{"61 minutes", 61, "3", nil, "", 2, 2, "8.20", "0.45"},
-		{"a whole day", 8 * 60, "20", nil, "", 8, 8, "32.80", "3.00"},
-		{"travel rounds half up", 60, "0.1", nil, "", 1, 1, "4.10", "0.02"},
-		{"travel 8.3 km", 60, "8.3", nil, "", 1, 1, "4.10", "1.25"},
+		{"61 minutes, 3 km round trip", 61, "3", nil, "", 2, 2, "8.20", "0"},
+		{"a whole day, 20 km", 8 * 60, "20", nil, "", 8, 8, "32.80", "3.00"},
+		{"travel rounds half up", 60, "10.1", nil, "", 1, 1, "4.10", "1.52"},
+		{"travel 8.3 km round trip", 60, "8.3", nil, "", 1, 1, "4.10", "0"},
 		{"month nearly full", 180, "", map[string]int{"2024-03": 58}, "", 3, 2, "8.20", "0"},
-		{"month full", 180, "10", map[string]int{"2024-03": 60}, "", 3, 0, "0", "1.50"},
+		{"month full, 10 km is no more than 10", 180, "10", map[string]int{"2024-03": 60}, "", 3, 0, "0", "0"},
+		{"month full, travel still 15 km", 180, "15", map[string]int{"2024-03": 60}, "", 3, 0, "0", "2.25"},
 		{"year nearly full", 120, "", map[string]int{"2024-01": 60, "2024-02": 60, "2023-12": 60}, "", 2, 2, "8.20", "0"},
 		{"after the trajectory", 120, "", nil, "2023-01-10", 2, 0, "0", "0"},
 	} {
@@ -190,7 +196,10 @@ func TestTaxReduction(t *testing.T) {
 		{"service cheques first", "2019-05-01", 20, "7.45", "natural_person", "1400", "149", "100", "30"},
 		{"service cheques fill the ceiling", "2019-05-01", 20, "7.45", "natural_person", "1500", "149", "0", "0"},
 		{"service cheques above the ceiling", "2019-05-01", 20, "7.45", "natural_person", "2000", "149", "0", "0"},
-		{"ceiling carried forward", "2025-02-01", 300, "7.45", "natural_person", "0", "2235", "1500", "300"},
+		{"2020 ceiling", "2020-07-01", 300, "7.45", "natural_person", "0", "2235", "1520", "304"},
+		{"2021 ceiling", "2021-01-01", 300, "7.45", "natural_person", "0", "2235", "1530", "306"},
+		{"ceiling carried forward", "2025-02-01", 300, "7.45", "natural_person", "0", "2235", "1530", "306"},
+		{"no reduction from 2026", "2026-01-01", 10, "7.45", "natural_person", "0", "74.50", "74.50", "0"},
 		{"legal person", "2019-05-01", 20, "7.45", "legal_person", "0", "149", "0", "0"},
 		{"nothing bought", "2019-05-01", 0, "7.45", "natural_person", "0", "0", "0", "0"},
 	} {
@@ -298,7 +307,8 @@ set:
 	require.NoError(t, err)
 	e, err := vouchers.New(rb2)
 	require.NoError(t, err)
-	c := &dossier.Case{Organiser: &dossier.Organiser{ChequePrice: price("8.50")}}
+	// 8.45 is 5.95 plus five steps of 0.50: above the band until 2027.
+	c := &dossier.Case{Organiser: &dossier.Organiser{ChequePrice: price("8.45")}}
 	for date, want := range map[string]bool{"2026-12-31": false, "2027-01-01": true} {
 		got, err := e.Decide(d(date), c)
 		require.NoError(t, err)

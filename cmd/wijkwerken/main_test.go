@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	wk "github.com/openwijkwerken/wijkwerken"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -141,12 +143,17 @@ func TestEval(t *testing.T) {
 func TestParamsRulesLint(t *testing.T) {
 	code, out, _ := runCLI(t, "params", "--at", "2020-01-01")
 	require.Equal(t, 0, code)
-	assert.Regexp(t, `vouchers\.tax_rate\s+0\.2\s`, out)
-	assert.NotRegexp(t, `vouchers\.tax_rate\s+0\.3\s`, out)
+	assert.Regexp(t, `(?m)^vouchers\.tax_rate = 0\.2 share`, out)
+	assert.NotRegexp(t, `vouchers\.tax_rate = 0\.3 `, out)
+
+	// From 2026 the rate is 0, with its low confidence and its sources.
+	code, out, _ = runCLI(t, "params", "--at", "2026-06-01")
+	require.Equal(t, 0, code)
+	assert.Regexp(t, `(?m)^vouchers\.tax_rate = 0 share of the amount paid\n    in force 2026-01-01 \.\. …, confidence low\n.*De Tijd.*\n    https://www\.tijd\.be/`, out)
 
 	code, out, _ = runCLI(t, "params", "--reform", "../../testdata/reforms/interim-15-days.yaml", "--at", "2024-06-01")
 	require.Equal(t, 0, code)
-	assert.Regexp(t, `eligibility\.interim_days_max\s+15\s.*reform interim tolerance of 15 days from 2024`, out)
+	assert.Regexp(t, `(?m)^eligibility\.interim_days_max = 15 days per 28 days\n.*\n    reform interim tolerance of 15 days from 2024`, out)
 
 	code, out, _ = runCLI(t, "rules", "--area", "eligibility")
 	require.Equal(t, 0, code)
@@ -240,9 +247,10 @@ func TestEvalTrajectoryCase(t *testing.T) {
 }
 
 // eval shows the voucher outputs, worked out by hand: 70 minutes are 2
-// cheques and 2 paid hours (8.20), 8 km are 1.20, the batch of 2023-05-10 is
-// valid to 2024-05-09, and of 745 paid in 2023 the 1 500 ceiling leaves 600
-// after 900 of service cheques: 20 % is 120.
+// cheques and 2 paid hours (8.20), a round trip of 18 km is 2.70 (more than
+// 10 km: every km at 0.15), the batch of 2023-05-10 is valid to 2024-05-09,
+// and of 745 paid in 2023 the 1 530 ceiling (2021's, carried forward)
+// leaves 630 after 900 of service cheques: 20 % is 126.
 func TestEvalVouchersCase(t *testing.T) {
 	code, out, errs := runCLI(t, "eval", "--json", "--date", "2024-03-20", "../../testdata/cases/vouchers.yaml")
 	require.Equal(t, 0, code, errs)
@@ -251,8 +259,8 @@ func TestEvalVouchersCase(t *testing.T) {
 	}
 	require.NoError(t, json.Unmarshal([]byte(out), &doc))
 	assert.Equal(t, map[string]any{
-		"cheques_needed": 2.0, "allowance": "8.2", "travel_allowance": "1.2", "registration_fee": "7.5",
-		"price_valid": true, "expires": "2024-05-09", "valid": true, "tax_reduction": "120", "reasons": []any{},
+		"cheques_needed": 2.0, "allowance": "8.2", "travel_allowance": "2.7", "registration_fee": "7.5",
+		"price_valid": true, "expires": "2024-05-09", "valid": true, "tax_reduction": "126", "reasons": []any{},
 	}, doc.Vouchers)
 
 	code, out, errs = runCLI(t, "eval", "--date", "2024-03-20", "../../testdata/cases/vouchers.yaml")
@@ -346,7 +354,7 @@ func TestCompare(t *testing.T) {
 	code, out, errOut := runCLI(t, "compare", "--reform", cap80, "--reform", price9, "--html", html, pop)
 	require.Equal(t, 0, code, errOut)
 	assert.Regexp(t, `worker allowances\s+EUR\s+16.40\s+28.70\s+\+12.30`, out)
-	assert.Regexp(t, `cheque revenue\s+EUR\s+0.00\s+42.50\s+\+42.50`, out)
+	assert.Regexp(t, `cheque revenue\s+EUR\s+0.00\s+42.25\s+\+42.25`, out)
 	page, err := os.ReadFile(html)
 	require.NoError(t, err)
 	assert.Contains(t, string(page), "<svg")
@@ -402,7 +410,10 @@ func TestTestGitHubAnnotationOnTheLine(t *testing.T) {
 func TestTestCoverage(t *testing.T) {
 	code, out, errOut := runCLI(t, "test", "--coverage", "--min-coverage", "100", scenarios)
 	require.Equal(t, 0, code, errOut)
-	assert.Contains(t, out, "coverage: 60 of 60 rules reached (100.0%), 60 with every outcome (100.0%)")
+	rb, err := wk.Reference()
+	require.NoError(t, err)
+	n := len(rb.Rules(""))
+	assert.Contains(t, out, fmt.Sprintf("coverage: %d of %d rules reached (100.0%%), %d with every outcome (100.0%%)", n, n, n))
 	assert.Regexp(t, `(?m)^eligibility\.interim\s+condition\s+\d+\s+\d+\s+\d+`, out)
 
 	// The vendor example covers part of the rulebook: the workflow's own

@@ -42,6 +42,7 @@ func cmdParams(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		To         wk.Date  `json:"to,omitzero"`
 		Confidence string   `json:"confidence,omitempty"`
 		Cite       string   `json:"cite"`
+		Sources    []string `json:"sources,omitempty"`
 		Reform     string   `json:"reform,omitempty"`
 	}
 	var rows []row
@@ -50,8 +51,8 @@ func cmdParams(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			if !date.IsZero() && (date.Before(v.From) || (!v.To.IsZero() && date.After(v.To))) {
 				continue
 			}
-			r := row{ID: p.ID, Value: v.Value, Unit: p.Unit, From: v.From, To: v.To, Confidence: firstOf(v.Confidence, p.Confidence), Cite: firstOf(v.Cite, p.Cite), Reform: v.Reform}
-			rows = append(rows, r)
+			cite, sources, conf := p.Provenance(&v)
+			rows = append(rows, row{ID: p.ID, Value: v.Value, Unit: p.Unit, From: v.From, To: v.To, Confidence: conf, Cite: cite, Sources: sources, Reform: v.Reform})
 		}
 	}
 	if *asJSON {
@@ -63,20 +64,27 @@ func cmdParams(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 		return exitOK
 	}
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "PARAMETER\tVALUE\tUNIT\tFROM\tTO\tCONF.\tCITE")
+	// One block per value: the value and its validity on the first line,
+	// then the citation and the source URLs, so that no line runs wide.
 	for _, r := range rows {
 		to := "…"
 		if !r.To.IsZero() {
 			to = r.To.String()
 		}
+		conf := ""
+		if r.Confidence != "" {
+			conf = ", confidence " + r.Confidence
+		}
+		fmt.Fprintf(stdout, "%s = %s %s\n    in force %s .. %s%s\n", r.ID, r.Value, r.Unit, r.From, to, conf)
 		cite := r.Cite
 		if r.Reform != "" {
 			cite = "reform " + r.Reform + ": " + cite
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Value, r.Unit, r.From, to, r.Confidence, cite)
+		fmt.Fprintf(stdout, "    %s\n", cite)
+		for _, u := range r.Sources {
+			fmt.Fprintf(stdout, "    %s\n", u)
+		}
 	}
-	tw.Flush()
 	return exitOK
 }
 
@@ -149,9 +157,10 @@ func cmdRules(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 }
 
 func cmdLint(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	fs := newFlags("lint", "[--rulebook DIR] [--reform FILE]... [RULEBOOK DIR | REFORM FILES...]", stderr)
+	fs := newFlags("lint", "[--rulebook DIR] [--reform FILE]... [--strict] [RULEBOOK DIR | REFORM FILES...]", stderr)
 	var rf rulebookFlags
 	rf.register(fs)
+	strict := fs.Bool("strict", false, "exit 1 on warnings too (a parameter no rule reads)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return exitCommand
@@ -176,6 +185,13 @@ func cmdLint(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		report(stderr, err)
 		return exitFail
 	}
-	fmt.Fprintf(stdout, "ok: %s: %d parameters, %d rules\n", rb.Name(), len(rb.Parameters()), len(rb.Rules("")))
+	warnings := rb.Warnings()
+	for _, w := range warnings {
+		fmt.Fprintln(stderr, "warning: "+w.String())
+	}
+	fmt.Fprintf(stdout, "ok: %s: %d parameters, %d rules, %d warnings\n", rb.Name(), len(rb.Parameters()), len(rb.Rules("")), len(warnings))
+	if *strict && len(warnings) > 0 {
+		return exitFail
+	}
 	return exitOK
 }
