@@ -13,7 +13,7 @@ import (
 // The zero Date is "no date"; IsZero reports it. Dates compare with Before,
 // After, Equal and Compare, and in rule expressions with the usual operators.
 //
-// Month arithmetic follows DESIGN.md: adding N months clamps to the end of
+// Month arithmetic follows docs/contract.md: adding N months clamps to the end of
 // the month (31 January + 1 month = 28 or 29 February), and a period of N
 // months starting on day D ends on the day before D + N months (PeriodEnd).
 type Date struct {
@@ -178,7 +178,7 @@ func (d Date) AddMonths(n int) Date {
 }
 
 // PeriodEnd returns the last day of a period of n months starting on d: the
-// day before d + n months (DESIGN.md). A 12-month period starting on
+// day before d + n months (docs/contract.md). A 12-month period starting on
 // 2024-03-01 ends on 2025-02-28.
 func (d Date) PeriodEnd(months int) Date {
 	return d.AddMonths(months).AddDays(-1)

@@ -70,13 +70,13 @@ func TestAddMonthsClampsToMonthEnd(t *testing.T) {
 }
 
 func TestPeriodEnd(t *testing.T) {
-	// DESIGN.md: a period of N months starting on D ends on the day before D + N months.
+	// docs/contract.md: a period of N months starting on D ends on the day before D + N months.
 	for _, tc := range []struct {
 		start  string
 		months int
 		want   string
 	}{
-		{"2024-03-01", 12, "2025-02-28"}, // the DESIGN.md example
+		{"2024-03-01", 12, "2025-02-28"}, // the docs/contract.md example
 		{"2024-01-01", 12, "2024-12-31"},
 		{"2024-01-31", 1, "2024-02-28"}, // 31 Jan + 1 month = 29 Feb; the day before
 		{"2023-09-01", 6, "2024-02-29"},

@@ -22,7 +22,7 @@ var reference = sync.OnceValues(func() (*Rulebook, error) {
 })
 
 // Reference returns the reference rulebook embedded in the library: the
-// regulation of wijk-werken and gemeenschapsdienst as REGULATION.md
+// regulation of wijk-werken and gemeenschapsdienst as docs/regulation.md
 // describes it. It is loaded once and shared; it is immutable and safe for
 // concurrent use. The error is only ever non-nil if the embedded files are
 // broken, which the library's own tests rule out.

@@ -77,8 +77,8 @@ func (t *Trace) Format(w io.Writer, lang string) {
 		}
 		fmt.Fprintf(w, "  %-44s %s\n", s.Rule, outcome)
 		fmt.Fprintf(w, "      %s   [%s]\n", strings.Join(strings.Fields(s.Expression), " "), s.Cite)
-		for _, u := range s.Sources {
-			fmt.Fprintf(w, "      %s\n", u)
+		if len(s.Sources) > 0 {
+			fmt.Fprintf(w, "      sources: %s\n", strings.Join(s.Sources, " "))
 		}
 		for _, p := range s.Params {
 			to := "…"
@@ -90,8 +90,8 @@ func (t *Trace) Format(w io.Writer, lang string) {
 				conf = ", " + p.Confidence + " confidence"
 			}
 			fmt.Fprintf(w, "      %s = %s %s (%s..%s%s) [%s]\n", p.ID, p.Value, p.Unit, p.From, to, conf, p.Cite)
-			for _, u := range p.Sources {
-				fmt.Fprintf(w, "        %s\n", u)
+			if len(p.Sources) > 0 {
+				fmt.Fprintf(w, "        sources: %s\n", strings.Join(p.Sources, " "))
 			}
 		}
 	}

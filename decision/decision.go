@@ -1,6 +1,6 @@
 // Package decision makes one decision for a whole case: it evaluates every
 // area of the regulation the case document has data for and returns one
-// combined result, addressed by the output paths of DESIGN.md
+// combined result, addressed by the output paths of docs/contract.md
 // (eligibility.eligible, hours.allowed, ...). The scenario runner and the
 // command line use it; vendors who want one call per case can too.
 package decision
@@ -30,7 +30,7 @@ type Path struct {
 	Meaning string `json:"meaning"`
 }
 
-// paths are the output paths of DESIGN.md ("Outputs addressed by
+// paths are the output paths of docs/contract.md ("Outputs addressed by
 // scenarios"), the public contract scenario files are written against.
 var paths = []Path{
 	{"eligibility.eligible", "eligibility", "may the person enter wijk-werken"},

@@ -53,7 +53,7 @@ func TestPathsAreTheContract(t *testing.T) {
 	assert.True(t, decision.Known("community_service.allowance"))
 	assert.False(t, decision.Known("eligibility.eligble"))
 	assert.Equal(t, "hours", decision.AreaOf("hours.reasons"))
-	// The 34 paths of DESIGN.md and the extensions the README lists.
+	// The 34 paths of docs/contract.md and the extensions the README lists.
 	assert.Len(t, decision.Paths(), 36)
 }
 

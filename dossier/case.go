@@ -1,4 +1,4 @@
-// Package dossier is the case document of DESIGN.md: one document that
+// Package dossier is the case document of docs/contract.md: one document that
 // describes everything a decision may need (the person, the household, the
 // trajectory, an assignment request, the organiser, cheques, a purchase,
 // community service). Each area of the regulation reads its part.

@@ -48,7 +48,7 @@ const full = `case:
     fiche_signed_by: hr_manager
 `
 
-// The DESIGN.md case document decodes as a whole.
+// The docs/contract.md case document decodes as a whole.
 func TestParseTheDesignCase(t *testing.T) {
 	c, err := dossier.ParseCase("case.yaml", []byte(full))
 	require.NoError(t, err)

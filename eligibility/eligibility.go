@@ -1,5 +1,5 @@
 // Package eligibility decides who may enter wijk-werken and who refers
-// them: the OCMW or VDAB (REGULATION.md §3, DESIGN.md modelling decisions
+// them: the OCMW or VDAB (docs/regulation.md §3, docs/contract.md modelling decisions
 // 5-7).
 //
 // New compiles the rulebook's eligibility rules once; Decide is cheap and

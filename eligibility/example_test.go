@@ -33,7 +33,7 @@ func ExampleEngine_Decide() {
 	}
 	// Output:
 	// eligible: false referrer: ocmw
-	// interim_limit_exceeded: The person did more interim work in the last 28 days than allowed. [Interim max. 10 dagen per 28 dagen [S29]; DESIGN.md MD 7]
+	// interim_limit_exceeded: The person did more interim work in the last 28 days than allowed. [Interim max. 10 dagen per 28 dagen [S29]; docs/modelling-decisions.md MD 7]
 }
 
 // The trace explains a decision: every rule, its outcome and the parameter

@@ -1,6 +1,6 @@
 // Package placement answers the wijk-werkbemiddelaar's daily questions and
-// the local authority's gemeenschapsdienst obligations (REGULATION.md §6 and
-// §8, seeds 000-002, DESIGN.md modelling decision 10):
+// the local authority's gemeenschapsdienst obligations (docs/regulation.md §6 and
+// §8, seeds 000-002, docs/modelling-decisions.md, modelling decision 10):
 //
 //   - may this user have this activity done here (the reference catalogue
 //     per user type, narrowed by the organiser's list; the user in

@@ -164,7 +164,7 @@ func TestCheckAssignment(t *testing.T) {
 	assert.ErrorContains(t, err, "case.trajectory.start")
 }
 
-// Gemeenschapsdienst (DESIGN.md MD 10).
+// Gemeenschapsdienst (docs/modelling-decisions.md MD 10).
 func TestCommunityServicePerson(t *testing.T) {
 	e := engine(t)
 	for _, tc := range []struct {

@@ -1,5 +1,5 @@
 // Package scenario loads regulation scenario files, runs them against a
-// rulebook and reports the outcome: the CI contract of DESIGN.md.
+// rulebook and reports the outcome: the CI contract of docs/contract.md.
 //
 // A scenario file is YAML (or JSON):
 //
@@ -66,7 +66,7 @@ type Scenario struct {
 	// that has no meaning for the case: no price decision in force yet).
 	ExpectAbsent []Expectation `json:"expect_absent,omitempty"`
 	ExpectError  string        `json:"expect_error,omitempty"`
-	Pos         wk.Position   `json:"pos"`
+	Pos          wk.Position   `json:"pos"`
 
 	// inputErr is what was wrong with the scenario's date or case: the
 	// decision's error, which expect_error may be about.

@@ -175,7 +175,7 @@ func oneLine(err error) string {
 }
 
 // Match compares an expected value, as written in a scenario file, with an
-// output value, as DESIGN.md says: numbers and decimals by value, dates as
+// output value, as docs/contract.md says: numbers and decimals by value, dates as
 // YYYY-MM-DD, lists of reason codes as sets, null with a computed null.
 func Match(want *yaml.Node, got any) bool {
 	if want.Kind == yaml.AliasNode {

@@ -7,7 +7,7 @@ import (
 	"github.com/openwijkwerken/wijkwerken/dossier"
 )
 
-// Deadline is one evaluation deadline of a trajectory (DESIGN.md MD 4).
+// Deadline is one evaluation deadline of a trajectory (docs/modelling-decisions.md MD 4).
 type Deadline struct {
 	// Due is the last day of the six-month period the evaluation closes.
 	Due wk.Date `json:"due"`

@@ -1,5 +1,5 @@
-// Package trajectory decides the wijk-werk trajectory (REGULATION.md §4-5,
-// seed 004, DESIGN.md modelling decisions 1-4): until when a person may do
+// Package trajectory decides the wijk-werk trajectory (docs/regulation.md §4-5,
+// seed 004, docs/modelling-decisions.md, modelling decision 1-4): until when a person may do
 // wijk-werk (trajectory.max_months, or no limit under the PWA transitional
 // measure until it lapses), when the next evaluation is due, how many hours may be
 // registered for an assignment, whether the agreement (afsprakenblad or
@@ -246,7 +246,7 @@ func (e *Engine) checkHours(c *dossier.Case, validated bool) error {
 	return nil
 }
 
-// Hours is what a request may register (DESIGN.md MD 1-2).
+// Hours is what a request may register (docs/modelling-decisions.md MD 1-2).
 type Hours struct {
 	Date wk.Date `json:"date"`
 	// Counted is the started hours the request counts.

@@ -1,4 +1,4 @@
-// Package vouchers decides the wijk-werkcheques (REGULATION.md §7; DESIGN.md
+// Package vouchers decides the wijk-werkcheques (docs/regulation.md §7; docs/contract.md
 // modelling decisions 1, 8 and 9): whether an organiser's price lies in the
 // legal band, how many cheques an assignment costs, until when a batch of
 // cheques is valid (COVID extensions included), what the wijk-werker earns
@@ -54,18 +54,18 @@ type outputs struct {
 	PriceInForce          decimal.Decimal `expr:"price_in_force"`
 	Covid2020Compensated  bool            `expr:"covid2020_compensated"`
 	CovidCompensation     decimal.Decimal `expr:"covid_compensation"`
-	ChequesNeeded   int             `expr:"cheques_needed"`
-	Allowance       decimal.Decimal `expr:"allowance"`
-	TravelAllowance decimal.Decimal `expr:"travel_allowance"`
-	RegistrationFee decimal.Decimal `expr:"registration_fee"`
-	OrdinaryExpiry  wk.Date         `expr:"ordinary_expiry"`
-	Covid2020       bool            `expr:"covid2020"`
-	Covid2021       bool            `expr:"covid2021"`
-	Expires         wk.Date         `expr:"expires"`
-	Valid           bool            `expr:"valid"`
-	AmountPaid      decimal.Decimal `expr:"amount_paid"`
-	TaxBase         decimal.Decimal `expr:"tax_base"`
-	TaxReduction    decimal.Decimal `expr:"tax_reduction"`
+	ChequesNeeded         int             `expr:"cheques_needed"`
+	Allowance             decimal.Decimal `expr:"allowance"`
+	TravelAllowance       decimal.Decimal `expr:"travel_allowance"`
+	RegistrationFee       decimal.Decimal `expr:"registration_fee"`
+	OrdinaryExpiry        wk.Date         `expr:"ordinary_expiry"`
+	Covid2020             bool            `expr:"covid2020"`
+	Covid2021             bool            `expr:"covid2021"`
+	Expires               wk.Date         `expr:"expires"`
+	Valid                 bool            `expr:"valid"`
+	AmountPaid            decimal.Decimal `expr:"amount_paid"`
+	TaxBase               decimal.Decimal `expr:"tax_base"`
+	TaxReduction          decimal.Decimal `expr:"tax_reduction"`
 }
 
 // env is what the voucher rules read. The parts are pointers: expr boxes
@@ -213,7 +213,7 @@ type Price struct {
 // Pay is what an assignment costs the user and earns the worker.
 type Pay struct {
 	// ChequesNeeded is what the assignment costs: one cheque per started
-	// hour (DESIGN.md MD 1).
+	// hour (docs/modelling-decisions.md MD 1).
 	ChequesNeeded int `json:"cheques_needed"`
 	// Hours is the hours decision the pay rests on: the allowance is paid
 	// for Hours.Allowed.
@@ -239,7 +239,7 @@ type Validity struct {
 	Valid bool `json:"valid"`
 }
 
-// Tax is a buyer's tax reduction for one purchase (DESIGN.md MD 9).
+// Tax is a buyer's tax reduction for one purchase (docs/modelling-decisions.md MD 9).
 type Tax struct {
 	// AmountPaid is count × unit price.
 	AmountPaid decimal.Decimal `json:"amount_paid"`

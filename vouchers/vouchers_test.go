@@ -35,7 +35,7 @@ func assertDec(t *testing.T, want string, got decimal.Decimal, msg string) {
 	assert.True(t, dec(want).Equal(got), "%s: want %s, got %s", msg, want, got)
 }
 
-// The price band (REGULATION.md §7.2): 5.95 to 7.45, both included.
+// The price band (docs/regulation.md §7.2): 5.95 to 7.45, both included.
 func TestPriceBand(t *testing.T) {
 	e := engine(t)
 	for _, tc := range []struct {
@@ -74,7 +74,7 @@ func TestPriceBand(t *testing.T) {
 	}
 }
 
-// Cheques per started hour and the worker's pay (DESIGN.md MD 1-2).
+// Cheques per started hour and the worker's pay (docs/modelling-decisions.md MD 1-2).
 func TestPay(t *testing.T) {
 	e := engine(t)
 	for _, tc := range []struct {
@@ -123,7 +123,7 @@ func TestPay(t *testing.T) {
 	}
 }
 
-// The last valid day of a batch (DESIGN.md MD 8), each branch and both
+// The last valid day of a batch (docs/modelling-decisions.md MD 8), each branch and both
 // edges of each COVID window.
 func TestValidity(t *testing.T) {
 	e := engine(t)
@@ -179,7 +179,7 @@ func TestValidOnDate(t *testing.T) {
 	}
 }
 
-// The tax reduction (DESIGN.md MD 9).
+// The tax reduction (docs/modelling-decisions.md MD 9).
 func TestTaxReduction(t *testing.T) {
 	e := engine(t)
 	for _, tc := range []struct {

@@ -88,13 +88,6 @@ func cmdParams(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-func firstOf(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
-}
-
 func cmdRules(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlags("rules", "[--area A] [--at D] [--json]", stderr)
 	var rf rulebookFlags
