@@ -68,6 +68,7 @@ type AreaSpec struct {
 type RuleSet struct {
 	rb       *Rulebook
 	area     string
+	envType  reflect.Type  // the pointer type the rules were compiled for
 	slots    [][]*compiled // per rule id, its versions ordered by From
 	earliest Date
 	pool     sync.Pool // *machine, one per goroutine at a time
@@ -138,7 +139,7 @@ func Compile(rb *Rulebook, spec AreaSpec) (*RuleSet, error) {
 	if _, ok := spec.Env.(envHolder); !ok || reflect.TypeOf(spec.Env).Kind() != reflect.Pointer {
 		return nil, fmt.Errorf("wijkwerken.Compile: env of area %s must be a pointer to a struct embedding wijkwerken.Env", spec.Area)
 	}
-	rs := &RuleSet{rb: rb, area: spec.Area, earliest: rb.Earliest(spec.Area)}
+	rs := &RuleSet{rb: rb, area: spec.Area, envType: reflect.TypeOf(spec.Env), earliest: rb.Earliest(spec.Area)}
 	rs.pool.New = func() any { return &machine{vm: vm.VM{MemoryBudget: MemoryBudget}} }
 	envType := reflect.TypeOf(spec.Env).Elem()
 	outputs := map[string]*Output{}
@@ -322,9 +323,15 @@ func (c *outCollector) Visit(n *ast.Node) {
 // A date on which no rule of the area is in force is a *NotInForceError; a
 // rule that fails at run time is a *RuleError.
 func (rs *RuleSet) Eval(env any, date Date, tr *Trace) ([]Reason, error) {
-	h, ok := env.(envHolder)
-	if !ok {
-		return nil, fmt.Errorf("wijkwerken: env %T does not embed wijkwerken.Env", env)
+	// The compiled rules read the environment in place, by offsets computed
+	// from the type they were compiled for: any other type would be read
+	// as unrelated memory.
+	if t := reflect.TypeOf(env); t != rs.envType {
+		return nil, fmt.Errorf("wijkwerken: the %s rules were compiled for %v, not %v", rs.area, rs.envType, t)
+	}
+	h := env.(envHolder)
+	if reflect.ValueOf(env).IsNil() {
+		return nil, fmt.Errorf("wijkwerken: a nil %v environment", rs.envType)
 	}
 	e := h.base()
 	e.Date = date

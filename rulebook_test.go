@@ -415,3 +415,42 @@ func TestErrorsWorkWithErrorsAs(t *testing.T) {
 	assert.True(t, errors.As(err, &le))
 	assert.Equal(t, "x.yaml:1:1: unknown key \"foo\" (allowed: area, description, parameters, rules)", le.Problems[0].String())
 }
+
+// A rule set compiled for one environment refuses another one: its compiled
+// rules read the environment by offsets from the type, and a foreign struct
+// would be read as unrelated memory.
+func TestEvalRefusesAForeignEnvironment(t *testing.T) {
+	type envA struct {
+		Env
+		N int `expr:"n"`
+	}
+	type envB struct {
+		Env
+		S string `expr:"s"`
+		N int    `expr:"n"`
+	}
+	rb, err := Load(fstest.MapFS{"r.yaml": {Data: []byte(`area: eligibility
+parameters:
+  - {id: x.max, type: integer, cite: t, values: [{from: 2018-01-01, value: 5}]}
+rules:
+  - id: eligibility.big
+    cite: t
+    from: 2018-01-01
+    description: {nl: x, en: x}
+    message: {nl: x, en: x}
+    when: n > param("x.max")
+    reason: too_big
+`)}})
+	require.NoError(t, err)
+	rs, err := Compile(rb, AreaSpec{Area: "eligibility", Env: &envA{}})
+	require.NoError(t, err)
+	reasons, err := rs.Eval(&envA{N: 9}, MustParseDate("2024-01-01"), nil)
+	require.NoError(t, err)
+	require.Len(t, reasons, 1)
+	for _, foreign := range []any{&envB{S: "a", N: 9}, envA{N: 9}, (*envA)(nil), nil, 42} {
+		_, err := rs.Eval(foreign, MustParseDate("2024-01-01"), nil)
+		require.Error(t, err, "%T", foreign)
+		_, err = rs.Eval(foreign, MustParseDate("2024-01-01"), &Trace{})
+		require.Error(t, err, "traced %T", foreign)
+	}
+}
