@@ -47,11 +47,11 @@ func ExampleCompare() {
 			fmt.Printf("%s: %d of %d cases %s\n", o.Path, o.Changed, o.Before, o.Directions[0].Kind)
 		}
 	}
-	fmt.Printf("rule %s no longer fires in %d case\n", rep.Rules[0].Rule, rep.Rules[0].Stopped)
+	fmt.Printf("rule %s no longer fires in %d cases\n", rep.Rules[0].Rule, rep.Rules[0].Stopped)
 	// Output:
-	// worker allowances: 16.4 → 28.7 EUR
-	// hours.allowed: 1 of 2 cases increased
-	// rule hours.month_limit no longer fires in 1 case
+	// worker allowances: 32.8 → 45.1 EUR
+	// hours.allowed: 1 of 4 cases increased
+	// rule hours.month_limit no longer fires in 2 cases
 }
 
 // A sweep: the worker allowances for three values of the monthly cap.
@@ -81,7 +81,7 @@ func ExampleSweep() {
 		fmt.Printf("%s = %s: %s EUR\n", rep.Param, p.Value, p.Totals[0].Value.StringFixed(2))
 	}
 	// Output:
-	// hours.per_month_max = 58: 8.20 EUR
-	// hours.per_month_max = 60: 16.40 EUR
-	// hours.per_month_max = 80: 28.70 EUR
+	// hours.per_month_max = 58: 16.40 EUR
+	// hours.per_month_max = 60: 32.80 EUR
+	// hours.per_month_max = 80: 45.10 EUR
 }
