@@ -261,7 +261,7 @@ func lineChart(lang Lang, title, xName, unit string, xs []string, ys []decimal.D
 		flo, fhi = flo-pad, fhi+pad
 	}
 	f := newFrame(lang, title, xName, lang.unit(unit), flo, fhi, unit)
-	f.plotW -= 70 // room for the line labels on the right
+	f.plotW -= 96 // room for the line labels on the right
 	f.open()
 	xOf := func(i int) float64 {
 		if len(xs) == 1 {
