@@ -387,7 +387,7 @@ func TestSweepFormats(t *testing.T) {
 	require.NoError(t, err)
 	var text, c, h bytes.Buffer
 	require.NoError(t, rep.WriteText(&text))
-	assert.Contains(t, text.String(), "Sweep of hours.per_month_max from 2018-01-01")
+	assert.Contains(t, text.String(), "Sweep of hours.per_month_max from 2018-01-01 (Baseline: reference)")
 	assert.Regexp(t, `worker allowances\s+EUR\s+32.80\s+16.40\s+32.80\s+45.10`, text.String())
 	require.NoError(t, rep.WriteCSV(&c))
 	assert.Contains(t, c.String(), "hours.per_month_max,80,worker allowances,EUR,45.1")

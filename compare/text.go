@@ -192,7 +192,7 @@ func (s *SweepReport) WriteText(w io.Writer) error { return s.WriteTextLang(w, E
 // one column per value, the baseline first.
 func (s *SweepReport) WriteTextLang(w io.Writer, l Lang) error {
 	ew := errwriter.New(w)
-	ew.Printf("%s %s %s %s, %s %s\n", l.t("Sweep of"), s.Param, l.t("from"), s.From, l.t("Baseline"), s.Baseline)
+	ew.Printf("%s %s %s %s (%s: %s)\n", l.t("Sweep of"), s.Param, l.t("from"), s.From, l.t("Baseline"), s.Baseline)
 	writeReforms(ew, l, s.Reforms)
 	ew.Printf("%s: %s %s, %s %s %s, %s %s", l.t("Population"), l.integer(s.Cases), l.t("cases"), l.integer(s.Decided), l.t("decided"), l.t("under every rulebook"), l.integer(s.Errors), l.t("errors"))
 	if !s.Date.IsZero() {
