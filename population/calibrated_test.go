@@ -77,7 +77,9 @@ func TestCalibratedMatchesItsFigures(t *testing.T) {
 	mean := decimal.NewFromInt(int64(hours)).Div(decimal.NewFromInt(int64(n)))
 	assert.True(t, mean.Sub(cal.HoursPerMonthMean.Value).Abs().LessThan(decimal.RequireFromString("1.5")),
 		"mean hours worked %s, published %s", mean.StringFixed(2), cal.HoursPerMonthMean.Value)
-	share := func(k, of int) decimal.Decimal { return decimal.NewFromInt(int64(k)).Div(decimal.NewFromInt(int64(of))) }
+	share := func(k, of int) decimal.Decimal {
+		return decimal.NewFromInt(int64(k)).Div(decimal.NewFromInt(int64(of)))
+	}
 	near := func(got, want decimal.Decimal, what string) {
 		assert.True(t, got.Sub(want).Abs().LessThan(decimal.RequireFromString("0.05")), "%s: %s, want %s", what, got.StringFixed(3), want)
 	}
