@@ -169,7 +169,7 @@ func TestReportInBrowser(t *testing.T) {
 	require.Contains(t, rows, "worker_pay")
 	// actor, measure, better when, gain, lose, unchanged, total gained, ...
 	assert.Equal(t, []string{"1", "0", "3", "+12.30"}, rows["worker_pay"][3:7])
-	assert.Equal(t, []string{"0", "1", "3"}, rows["user_net_cost"][3:6], "A's user pays 42.50 more")
+	assert.Equal(t, []string{"0", "1", "3"}, rows["user_net_cost"][3:6], "A's user pays 42.25 more")
 	assert.Empty(t, got.Overflow, "no text runs outside its chart")
 
 	// A calibrated twentieth of Flanders: charts with bars, ticks and

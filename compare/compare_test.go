@@ -59,18 +59,18 @@ func totals(ts []compare.TotalChange) map[string][2]string {
 //
 //	A  vdab (unemployment benefit), trajectory from 2026-10-01 (5 months:
 //	   "3-5 months"), 58 hours registered in March; asks 300 min (5 h),
-//	   10 km, private user; organiser sells at 8.50. Before: 60-58 = 2
-//	   hours allowed (month_limit), pay 2 x 4.10 = 8.20, travel 10 x 0.15
-//	   = 1.50, price above 7.45 so no revenue counted, fee 7.50; the
+//	   12 km, private user; organiser sells at 8.45. Before: 60-58 = 2
+//	   hours allowed (month_limit), pay 2 x 4.10 = 8.20, travel 12 x 0.15
+//	   = 1.80, price above 7.45 so no revenue counted, fee 7.50; the
 //	   assignment is refused (month_limit). After: 80-58 = 22 left, all 5
-//	   hours, pay 20.50; the price is legal: revenue 5 cheques x 8.50 =
-//	   42.50, which the user now pays; the assignment is allowed. A
+//	   hours, pay 20.50; the price is legal (5.95 + 5 x 0.50): revenue 5
+//	   cheques x 8.45 = 42.25, which the user now pays; the assignment is allowed. A
 //	   decision changes. Community service: no jobseeking date, not
 //	   eligible either way.
 //	B  a request alone, 90 min: 2 hours, pay 8.20, fee 7.50, either way;
 //	   only its month_remaining changes, 60 to 80: bookkeeping only.
-//	C  a purchase of 100 x 7.45 = 745.00 with 1000.00 of service cheques:
-//	   base min(745, 1500-1000) = 500, reduction 20 % = 100.00. Unchanged.
+//	C  a purchase in 2025 of 10 x 7.45 = 74.50, no service cheques: below
+//	   the ceiling, reduction 20 % = 14.90. Unchanged.
 //	D  an organiser selling at 7.45: fee 7.50, nothing else. Unchanged.
 //	E  a date that does not exist (line 6): an error, not a case.
 //	G  ocmw (leefloon), school user, trajectory from 2027-01-01 (11 months:
@@ -99,11 +99,11 @@ func TestCompareHandCount(t *testing.T) {
 		"A's decision; G's reasons; B and H bookkeeping; C and D nothing")
 
 	assert.Equal(t, map[string][2]string{
-		"worker allowances":              {"32.8", "45.1"},   // A 8.20, B 8.20, G 8.20, H 8.20; A 20.50 after
-		"travel allowances":              {"3.3", "3.3"},     // A 1.50, H 1.80
-		"tax reductions":                 {"100", "100"},     // C
-		"cheque revenue":                 {"52.15", "94.65"}, // G 37.25 + H 14.90; + A 42.50
-		"registration fees":              {"37.5", "37.5"},   // A, B, D, G, H
+		"worker allowances":              {"32.8", "45.1"},  // A 8.20, B 8.20, G 8.20, H 8.20; A 20.50 after
+		"travel allowances":              {"3.6", "3.6"},    // A 1.80, H 1.80
+		"tax reductions":                 {"14.9", "14.9"},  // C
+		"cheque revenue":                 {"52.15", "94.4"}, // G 37.25 + H 14.90; + A 42.25
+		"registration fees":              {"37.5", "37.5"},  // A, B, D, G, H
 		"community service allowances":   {"0", "0"},
 		"hours allowed":                  {"8", "11"}, // A 2, B 2, G 2, H 2; A 5
 		"eligible":                       {"3", "3"},  // A, G, H
@@ -167,15 +167,15 @@ func TestCompareHandCount(t *testing.T) {
 		got[a.Key] = wl{a.Cases, a.Gain, a.Lose, a.Same, a.Before.String(), a.After.String(), a.Mean.String()}
 	}
 	assert.Equal(t, map[string]wl{
-		// A, B, G, H have a request: pay 9.70, 8.20, 8.20, 10.00; A 21.00 after.
-		"worker_pay": {4, 1, 0, 3, "36.1", "48.4", "12.3"},
+		// A, B, G, H have a request: pay 10.00, 8.20, 8.20, 10.00; A 22.30 after.
+		"worker_pay": {4, 1, 0, 3, "36.4", "48.7", "12.3"},
 		// hours 2, 2, 2, 2; A 5 after: mean +3.0.
 		"worker_hours": {4, 1, 0, 3, "8", "11", "3"},
-		// A 0 then 42.50 (a cost: A's user loses), C -100 (tax only), G
+		// A 0 then 42.25 (a cost: A's user loses), C -14.90 (tax only), G
 		// 37.25, H 14.90; B has no organiser, D no request.
-		"user_net_cost": {4, 0, 1, 3, "-47.85", "-5.35", "42.5"},
-		// A 0 then 42.50, G 37.25, H 14.90.
-		"organiser_revenue": {3, 1, 0, 2, "52.15", "94.65", "42.5"},
+		"user_net_cost": {4, 0, 1, 3, "37.25", "79.5", "42.25"},
+		// A 0 then 42.25, G 37.25, H 14.90.
+		"organiser_revenue": {3, 1, 0, 2, "52.15", "94.4", "42.25"},
 		// no case has a community service plan
 		"community_service_allowance": {0, 0, 0, 0, "0", "0", "0"},
 	}, got)
@@ -195,7 +195,7 @@ func TestCompareHandCount(t *testing.T) {
 		}
 		if a.Key == "user_net_cost" {
 			assert.Equal(t, "less", a.Better)
-			assert.Equal(t, "42.5", a.LoseTotal.String())
+			assert.Equal(t, "42.25", a.LoseTotal.String())
 		}
 	}
 
@@ -211,17 +211,17 @@ func TestCompareHandCount(t *testing.T) {
 	}
 	assert.Equal(t, map[string][3]string{
 		"government: worker allowances":                {"32.8", "45.1", "12.3"},
-		"government: travel allowances":                {"3.3", "3.3", "0"},
-		"government: tax expenditure (tax reductions)": {"100", "100", "0"},
+		"government: travel allowances":                {"3.6", "3.6", "0"},
+		"government: tax expenditure (tax reductions)": {"14.9", "14.9", "0"},
 		"government: community service allowances":     {"0", "0", "0"},
-		"government: total":                            {"136.1", "148.4", "12.3"},
-		"users: cheques bought":                        {"52.15", "94.65", "42.5"},
-		"users: tax reductions received":               {"-100", "-100", "0"},
+		"government: total":                            {"51.3", "63.6", "12.3"},
+		"users: cheques bought":                        {"52.15", "94.4", "42.25"},
+		"users: tax reductions received":               {"-14.9", "-14.9", "0"},
 		"users: registration fees":                     {"37.5", "37.5", "0"},
-		"users: net cost":                              {"-10.35", "32.15", "42.5"}, // 52.15 - 100 + 37.50
-		"organisers: cheque revenue":                   {"52.15", "94.65", "42.5"},
+		"users: net cost":                              {"74.75", "117", "42.25"}, // 52.15 - 14.90 + 37.50
+		"organisers: cheque revenue":                   {"52.15", "94.4", "42.25"},
 		"organisers: less the workers' allowances":     {"-32.8", "-45.1", "-12.3"},
-		"organisers: revenue less allowances":          {"19.35", "49.55", "30.2"},
+		"organisers: revenue less allowances":          {"19.35", "49.3", "29.95"},
 	}, lines)
 
 	// Group breakdowns: cases, decisions changed, and per measure gain /
@@ -243,12 +243,12 @@ func TestCompareHandCount(t *testing.T) {
 		}
 		groups[g.Field] = m
 	}
-	aRow := row{1, 1, "1/0 12.3", "1/0 3", "0/1 42.5", "1/0 42.5"}
+	aRow := row{1, 1, "1/0 12.3", "1/0 3", "0/1 42.25", "1/0 42.25"}
 	still := row{1, 0, "0/0 0", "0/0 0", "0/0 0", "0/0 0"}
 	none := row{3, 0, "0/0 0", "0/0 0", "0/0 0", "0/0 0"} // B, C, D
 	assert.Equal(t, map[string]map[string]row{
-		"referrer":       {"vdab": {2, 1, "1/0 12.3", "1/0 3", "0/1 42.5", "1/0 42.5"}, "ocmw": still, "(none)": none}, // A, H; G
-		"user_type":      {"private": {2, 1, "1/0 12.3", "1/0 3", "0/1 42.5", "1/0 42.5"}, "school": still, "(none)": none},
+		"referrer":       {"vdab": {2, 1, "1/0 12.3", "1/0 3", "0/1 42.25", "1/0 42.25"}, "ocmw": still, "(none)": none}, // A, H; G
+		"user_type":      {"private": {2, 1, "1/0 12.3", "1/0 3", "0/1 42.25", "1/0 42.25"}, "school": still, "(none)": none},
 		"trajectory_age": {"3-5 months": aRow, "9-11 months": still, "0-2 months": still, "(none)": none},
 	}, groups)
 }
@@ -356,14 +356,14 @@ func TestReportFormats(t *testing.T) {
 	rows, err := csv.NewReader(&c).ReadAll()
 	require.NoError(t, err)
 	assert.Equal(t, []string{"section", "item", "kind", "unit", "before", "after", "change", "cases"}, rows[0])
-	assert.Contains(t, rows, []string{"total", "cheque revenue", "", "EUR", "52.15", "94.65", "42.5", ""})
+	assert.Contains(t, rows, []string{"total", "cheque revenue", "", "EUR", "52.15", "94.4", "42.25", ""})
 	assert.Contains(t, rows, []string{"direction", "vouchers.price_valid", "false → true", "cases", "", "", "", "1"})
 
 	var h bytes.Buffer
 	require.NoError(t, rep.WriteHTML(&h))
 	page := h.String()
 	assert.Contains(t, page, "<svg")
-	assert.Contains(t, page, "94.65")
+	assert.Contains(t, page, "94.40")
 	for _, banned := range []string{"<script", "<link", "@import", "http://", "https://"} {
 		if banned == "http://" {
 			page = strings.ReplaceAll(page, `xmlns="http://www.w3.org/2000/svg"`, "")

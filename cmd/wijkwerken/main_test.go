@@ -353,7 +353,7 @@ func TestCompare(t *testing.T) {
 	// The hand count of compare/testdata/small.jsonl (compare_test.go).
 	assert.Contains(t, out, "Headline: 1 cases whose decision changes (16.7 %); 1 more only in their reasons; 2 only in bookkeeping; 2 unchanged cases.")
 	assert.Regexp(t, `worker allowances\s+32.80\s+45.10\s+\+12.30`, out)
-	assert.Regexp(t, `cheque revenue\s+52.15\s+94.65\s+\+42.50`, out)
+	assert.Regexp(t, `cheque revenue\s+52.15\s+94.40\s+\+42.25`, out)
 	assert.Regexp(t, `(?m)^\s+vdab\s+2\s+1\s`, out)
 	page, err := os.ReadFile(html)
 	require.NoError(t, err)
