@@ -40,6 +40,10 @@ type Options struct {
 	Examples int
 	// MaxLine is the longest input line accepted, in bytes; 0 means 1 MiB.
 	MaxLine int
+	// By lists the fields Compare breaks its report down by (see
+	// GroupFields): referrer, income, user_type, municipality,
+	// organiser_price, trajectory_age, transitional.
+	By []string
 }
 
 func (o Options) examples() int {

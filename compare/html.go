@@ -1,35 +1,74 @@
 package compare
 
 import (
-	"fmt"
-	"html"
 	"html/template"
 	"io"
-	"strings"
 
+	"github.com/openwijkwerken/wijkwerken/decision"
 	"github.com/shopspring/decimal"
 )
 
-// WriteHTML writes the report as one self-contained HTML page (no
-// scripts, fonts or other files): the reforms, the totals, the
-// distributions before and after as bar charts, the outputs that change
-// with their directions, the rules that fire differently and examples.
-func (r *Report) WriteHTML(w io.Writer) error {
-	var charts []template.HTML
-	for _, h := range r.Histograms {
-		charts = append(charts, barChart(h))
+// WriteHTML writes the report as one self-contained HTML page in English
+// (WriteHTMLLang for Dutch).
+func (r *Report) WriteHTML(w io.Writer) error { return r.WriteHTMLLang(w, English) }
+
+// WriteHTMLLang writes the report as one self-contained HTML page (no
+// scripts, fonts or other files) in lang: the headline, the reforms, the
+// winners and losers, charts of the change over the cases where it
+// changes, the budget per year, the group breakdowns, the outputs that
+// change by kind, the rules that fire differently and examples.
+func (r *Report) WriteHTMLLang(w io.Writer, lang Lang) error {
+	d := reportPage{Report: r, L: lang}
+	for _, a := range r.Actors {
+		if a.Changed == 0 {
+			continue
+		}
+		d.Changing = append(d.Changing, a)
+		d.Charts = append(d.Charts, changeChart(lang, a))
+		if a.Key == "worker_hours" {
+			d.Charts = append(d.Charts, beforeAfterChart(lang, lang.t("hours allowed per request, before and after (changed cases)"), a))
+		}
 	}
-	return compareTmpl.Execute(w, struct {
-		*Report
-		Charts  []template.HTML
-		Percent string
-	}{r, charts, percent(r.Changed, r.Decided)})
+	for _, o := range r.Outputs {
+		if o.Changed == 0 {
+			continue
+		}
+		if o.Kind == decision.Bookkeeping {
+			d.Bookkeeping = append(d.Bookkeeping, o)
+		} else {
+			d.Decisions = append(d.Decisions, o)
+		}
+	}
+	return compareTmpl.Execute(w, d)
 }
 
-// WriteHTML writes the sweep as one self-contained HTML page: a line chart
-// per total over the swept values, with the baseline as a dashed line,
-// and the table of totals.
-func (s *SweepReport) WriteHTML(w io.Writer) error {
+type reportPage struct {
+	*Report
+	L           Lang
+	Charts      []template.HTML
+	Changing    []ActorChange
+	Decisions   []OutputChange // decisions and reasons that change
+	Bookkeeping []OutputChange
+}
+
+// MeasureChanged reports whether the measure with key changed anywhere.
+func (d reportPage) MeasureChanged(key string) bool {
+	for _, a := range d.Changing {
+		if a.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+// WriteHTML writes the sweep as one self-contained HTML page in English.
+func (s *SweepReport) WriteHTML(w io.Writer) error { return s.WriteHTMLLang(w, English) }
+
+// WriteHTMLLang writes the sweep as one self-contained HTML page in lang:
+// a line chart per total over the swept values, its y range that of the
+// values, with the baseline dashed and both lines labelled, and the table
+// of totals.
+func (s *SweepReport) WriteHTMLLang(w io.Writer, lang Lang) error {
 	var charts []template.HTML
 	for i, t := range s.BaseTotals {
 		ys := make([]decimal.Decimal, len(s.Points))
@@ -37,130 +76,37 @@ func (s *SweepReport) WriteHTML(w io.Writer) error {
 		for j, p := range s.Points {
 			ys[j], xs[j] = p.Totals[i].Value, p.Value
 		}
-		charts = append(charts, lineChart(t.Name+" ("+t.Unit+")", s.Param, xs, ys, t.Value))
+		charts = append(charts, lineChart(lang, lang.t(t.Name)+" ("+lang.unit(t.Unit)+")", s.Param, t.Unit, xs, ys, t.Value))
 	}
 	return sweepTmpl.Execute(w, struct {
 		*SweepReport
+		L      Lang
 		Charts []template.HTML
-	}{s, charts})
-}
-
-const (
-	chartW, chartH         = 560, 270
-	padL, padR, padT, padB = 76, 12, 40, 44
-	colBefore, colAfter    = "#9aa5b1", "#1f6feb"
-)
-
-func esc(s string) string { return html.EscapeString(s) }
-
-// barChart draws a histogram before and after as grouped bars.
-func barChart(h Histogram) template.HTML {
-	var b strings.Builder
-	top := 1
-	for i := range h.Labels {
-		top = max(top, h.Before[i], h.After[i])
-	}
-	plotW, plotH := float64(chartW-padL-padR), float64(chartH-padT-padB)
-	n := len(h.Labels)
-	group := plotW / float64(max(n, 1))
-	bar := group * 0.38
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" role="img" aria-label="%s">`, chartW, chartH, chartW, chartH, esc(h.Name))
-	fmt.Fprintf(&b, `<text x="%d" y="16" class="t">%s (%s)</text>`, padL, esc(h.Name), esc(h.Path))
-	axes(&b, top)
-	for i, label := range h.Labels {
-		x := float64(padL) + group*float64(i) + group*0.1
-		for k, v := range []int{h.Before[i], h.After[i]} {
-			hgt := plotH * float64(v) / float64(top)
-			col := colBefore
-			if k == 1 {
-				col = colAfter
-			}
-			fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"><title>%s %s: %d cases</title></rect>`,
-				x+float64(k)*bar, float64(padT)+plotH-hgt, bar, hgt, col, esc(label), []string{"before", "after"}[k], v)
-		}
-		fmt.Fprintf(&b, `<text x="%.1f" y="%d" class="x">%s</text>`, x+bar, chartH-padB+14, esc(label))
-	}
-	fmt.Fprintf(&b, `<text x="%d" y="%d" class="x">%s</text>`, padL+int(plotW/2), chartH-6, esc(h.Unit))
-	legend(&b, "before", "after")
-	b.WriteString(`</svg>`)
-	return template.HTML(b.String()) // every text in it is escaped
-}
-
-// lineChart draws ys over the labels xs, with base as a dashed line.
-func lineChart(title, xName string, xs []string, ys []decimal.Decimal, base decimal.Decimal) template.HTML {
-	var b strings.Builder
-	lo, hi := base, base
-	for _, y := range ys {
-		lo, hi = decimal.Min(lo, y), decimal.Max(hi, y)
-	}
-	if lo.IsPositive() {
-		lo = decimal.Zero
-	}
-	if hi.Equal(lo) {
-		hi = lo.Add(decimal.NewFromInt(1))
-	}
-	span, _ := hi.Sub(lo).Float64()
-	plotW, plotH := float64(chartW-padL-padR), float64(chartH-padT-padB)
-	yOf := func(v decimal.Decimal) float64 {
-		f, _ := v.Sub(lo).Float64()
-		return float64(padT) + plotH - plotH*f/span
-	}
-	xOf := func(i int) float64 {
-		if len(xs) == 1 {
-			return float64(padL) + plotW/2
-		}
-		return float64(padL) + plotW*float64(i)/float64(len(xs)-1)
-	}
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" role="img" aria-label="%s">`, chartW, chartH, chartW, chartH, esc(title))
-	fmt.Fprintf(&b, `<text x="%d" y="16" class="t">%s</text>`, padL, esc(title))
-	fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" class="a"/>`, padL, padT+int(plotH), chartW-padR, padT+int(plotH))
-	fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" class="a"/>`, padL, padT, padL, padT+int(plotH))
-	fmt.Fprintf(&b, `<text x="%d" y="%.1f" class="y">%s</text>`, padL-4, float64(padT)+4, esc(hi.Round(2).String()))
-	fmt.Fprintf(&b, `<text x="%d" y="%.1f" class="y">%s</text>`, padL-4, float64(padT)+plotH, esc(lo.Round(2).String()))
-	fmt.Fprintf(&b, `<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="%s" stroke-dasharray="5 4"><title>baseline: %s</title></line>`,
-		padL, yOf(base), chartW-padR, yOf(base), colBefore, esc(base.String()))
-	var pts []string
-	for i, y := range ys {
-		pts = append(pts, fmt.Sprintf("%.1f,%.1f", xOf(i), yOf(y)))
-	}
-	fmt.Fprintf(&b, `<polyline points="%s" fill="none" stroke="%s" stroke-width="2"/>`, strings.Join(pts, " "), colAfter)
-	for i, y := range ys {
-		fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="3.5" fill="%s"><title>%s = %s: %s</title></circle>`, xOf(i), yOf(y), colAfter, esc(xName), esc(xs[i]), esc(y.String()))
-		fmt.Fprintf(&b, `<text x="%.1f" y="%d" class="x">%s</text>`, xOf(i), chartH-padB+14, esc(xs[i]))
-	}
-	fmt.Fprintf(&b, `<text x="%d" y="%d" class="x">%s</text>`, padL+int(plotW/2), chartH-6, esc(xName))
-	legend(&b, "baseline", "swept value")
-	b.WriteString(`</svg>`)
-	return template.HTML(b.String()) // every text in it is escaped
-}
-
-func axes(b *strings.Builder, top int) {
-	plotH := chartH - padT - padB
-	fmt.Fprintf(b, `<line x1="%d" y1="%d" x2="%d" y2="%d" class="a"/>`, padL, padT+plotH, chartW-padR, padT+plotH)
-	fmt.Fprintf(b, `<line x1="%d" y1="%d" x2="%d" y2="%d" class="a"/>`, padL, padT, padL, padT+plotH)
-	fmt.Fprintf(b, `<text x="%d" y="%d" class="y">%d</text>`, padL-4, padT+4, top)
-	fmt.Fprintf(b, `<text x="%d" y="%d" class="y">0</text>`, padL-4, padT+plotH)
-}
-
-func legend(b *strings.Builder, first, second string) {
-	x := chartW - padR - 190
-	fmt.Fprintf(b, `<rect x="%d" y="22" width="10" height="10" fill="%s"/><text x="%d" y="31" class="l">%s</text>`, x, colBefore, x+14, esc(first))
-	fmt.Fprintf(b, `<rect x="%d" y="22" width="10" height="10" fill="%s"/><text x="%d" y="31" class="l">%s</text>`, x+90, colAfter, x+104, esc(second))
+	}{s, lang, charts})
 }
 
 const style = `<style>
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;max-width:1200px;padding:0 1rem;color:#1f2328}
-h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #d0d7de;padding-bottom:.3rem}
-table{border-collapse:collapse;margin:.5rem 0;font-size:.9rem}td,th{border-bottom:1px solid #eaeef2;padding:.3rem .7rem;text-align:left;vertical-align:top}
-td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}.up{color:#1a7f37}.down{color:#cf222e}
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;max-width:1240px;padding:0 1rem;color:#1f2328}
+h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #d0d7de;padding-bottom:.3rem}h3{font-size:1rem}
+table{border-collapse:collapse;margin:.5rem 0;font-size:.9rem;display:block;overflow-x:auto;max-width:100%}td,th{border-bottom:1px solid #eaeef2;padding:.3rem .6rem;text-align:left;vertical-align:top}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}.up{color:#1a7f37}.down{color:#cf222e}
+tr.section td{font-weight:600;background:#f6f8fa}tr.total td{font-weight:600;border-top:1px solid #8c959f}
+.headline{border:1px solid #d0d7de;border-radius:8px;padding:1rem 1.2rem;background:#f6f8fa}
+.headline .big{font-size:1.35rem}.headline .num{font-weight:700;font-size:1.8rem;font-variant-numeric:tabular-nums}
 .charts{display:flex;flex-wrap:wrap;gap:1rem}.charts svg{border:1px solid #eaeef2;border-radius:6px;background:#fff}
 svg text{font-size:11px;fill:#57606a}svg .t{font-size:13px;fill:#1f2328;font-weight:600}svg .x{text-anchor:middle}svg .y{text-anchor:end}
-svg .a{stroke:#8c959f}.muted{color:#57606a;font-size:.85rem}code{background:#f6f8fa;padding:.1rem .3rem;border-radius:4px}
+svg .a{stroke:#8c959f}svg .g{stroke:#eaeef2}svg .v{font-size:10px;fill:#1f2328}svg .axis-label{font-size:12px;fill:#1f2328}
+svg .line-label{font-size:12px;font-weight:600}
+.muted{color:#57606a;font-size:.85rem}code{background:#f6f8fa;padding:.1rem .3rem;border-radius:4px}code.muted{font-size:.75rem}
 </style>`
 
 var funcs = template.FuncMap{
-	"signed": signed,
-	"amount": amount,
+	"t":    func(l Lang, s string) string { return l.t(s) },
+	"int":  func(l Lang, n int) string { return l.integer(n) },
+	"amt":  func(l Lang, d decimal.Decimal, unit string) string { return l.amount(d, unit) },
+	"sgn":  func(l Lang, d decimal.Decimal, unit string) string { return l.signed(d, unit) },
+	"pct":  func(l Lang, n, total int) string { return l.percent(n, total) },
+	"unit": func(l Lang, u string) string { return l.unit(u) },
 	"sign": func(d decimal.Decimal) string {
 		switch d.Sign() {
 		case 1:
@@ -170,56 +116,143 @@ var funcs = template.FuncMap{
 		}
 		return ""
 	},
-	"seconds": func(r interface{ Seconds() float64 }) string { return fmt.Sprintf("%.1f", r.Seconds()) },
+	// better colours a change by whether the actor gains by it.
+	"better": func(d decimal.Decimal, better string) string {
+		s := d.Sign()
+		if better == "less" {
+			s = -s
+		}
+		switch s {
+		case 1:
+			return "up"
+		case -1:
+			return "down"
+		}
+		return ""
+	},
+	"seconds": func(l Lang, r interface{ Seconds() float64 }) string {
+		return l.decimal(decimal.NewFromFloat(r.Seconds()), 1)
+	},
+	"measure": func(rows []GroupMeasure, key string) GroupMeasure {
+		for _, m := range rows {
+			if m.Key == key {
+				return m
+			}
+		}
+		return GroupMeasure{}
+	},
+	"reforms": func(rs []ReformSummary) string {
+		s := ""
+		for i, r := range rs {
+			if i > 0 {
+				s += " + "
+			}
+			s += r.Name
+		}
+		return s
+	},
+	"kind": kindLabel,
+}
+
+// kindLabel names a kind of output as the reports do.
+func kindLabel(k decision.Kind) string {
+	switch k {
+	case decision.Reasons:
+		return "reasons"
+	case decision.Bookkeeping:
+		return "bookkeeping"
+	}
+	return "decisions"
 }
 
 var compareTmpl = template.Must(template.New("compare").Funcs(funcs).Parse(`<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>wijkwerken compare: {{range $i, $r := .Reforms}}{{if $i}} + {{end}}{{$r.Name}}{{end}}</title>` + style + `</head><body>
-<h1>What changes: {{range $i, $r := .Reforms}}{{if $i}} + {{end}}{{$r.Name}}{{end}}</h1>
-<p>Baseline: <b>{{.Baseline}}</b>. {{.Cases}} cases, {{.Decided}} decided under both rulebooks{{if .Errors}}, {{.Errors}} could not be{{end}};
-<b>{{.Changed}}</b> ({{.Percent}}) have an output that changes.{{if not .Date.IsZero}} Every case decided on {{.Date}}.{{end}}
-<span class="muted">{{seconds .Elapsed}} s.</span></p>
-{{range .Reforms}}<h2>Reform: {{.Name}}</h2>{{if .Description}}<p>{{.Description}}</p>{{end}}
-<p class="muted">{{if .Cite}}Cites: {{.Cite}}. {{end}}{{if .File}}File: <code>{{.File}}</code>{{end}}</p>
+<html lang="{{.L}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>wijkwerken compare: {{reforms .Reforms}}</title>` + style + `</head><body>
+{{$L := .L}}
+<h1>{{t $L "What changes"}}: {{reforms .Reforms}}</h1>
+<section id="headline" class="headline">
+<div class="big"><span class="num" id="decision-changed">{{int $L .Headline.DecisionChanged}}</span> {{t $L "cases whose decision changes"}} ({{pct $L .Headline.DecisionChanged .Decided}})</div>
+<p>{{int $L .Headline.ReasonsOnly}} {{t $L "more only in their reasons"}}; {{int $L .Headline.BookkeepingOnly}} {{t $L "only in bookkeeping"}}; {{int $L .Headline.Unchanged}} {{t $L "unchanged cases"}}.
+{{int $L .Decided}} {{t $L "cases"}} {{t $L "decided under both rulebooks"}}{{if .Errors}}, {{int $L .Errors}} {{t $L "could not be decided"}}{{end}}.{{if not .Date.IsZero}} {{t $L "Every case decided on"}} {{.Date}}.{{end}}
+<span class="muted">{{seconds $L .Elapsed}} s.</span></p>
+<p class="muted">{{t $L "Bookkeeping outputs change with the rules without a decision changing (hours still free in the month or year); they are listed apart."}}</p>
+</section>
+<p>{{t $L "Baseline"}}: <b>{{.Baseline}}</b>.</p>
+{{range .Reforms}}<h2>{{t $L "Reform"}}: {{.Name}}</h2>{{if .Description}}<p>{{.Description}}</p>{{end}}
+<p class="muted">{{if .Cite}}{{t $L "Cites"}}: {{.Cite}}. {{end}}{{if .File}}{{t $L "File"}}: <code>{{.File}}</code>{{end}}</p>
 <ul>{{range .Changes}}<li><code>{{.}}</code></li>{{end}}</ul>{{end}}
-<h2>Totals</h2>
-<table><tr><th>total</th><th>unit</th><th class="n">before</th><th class="n">after</th><th class="n">change</th><th>what is summed</th></tr>
-{{range .Totals}}<tr><td>{{.Name}}</td><td>{{.Unit}}</td><td class="n">{{amount .Before .Unit}}</td><td class="n">{{amount .After .Unit}}</td><td class="n {{sign .Change}}">{{signed .Change .Unit}}</td><td class="muted">{{.How}}</td></tr>
+
+<h2>{{t $L "Winners and losers"}}</h2>
+<table id="winners"><tr><th>{{t $L "actor"}}</th><th>{{t $L "measure"}}</th><th>{{t $L "better when"}}</th><th class="n">{{t $L "gain"}}</th><th class="n">{{t $L "lose"}}</th><th class="n">{{t $L "unchanged"}}</th>
+<th class="n">{{t $L "total gained"}}</th><th class="n">{{t $L "total lost"}}</th><th class="n">{{t $L "net change"}}</th><th class="n">{{t $L "mean change"}}</th><th class="n">{{t $L "median"}}</th><th class="n">{{t $L "10th–90th percentile"}}</th></tr>
+{{range .Actors}}<tr data-key="{{.Key}}"><td>{{t $L .Actor}}</td><td>{{t $L .Measure}} ({{unit $L .Unit}})<br><code class="muted">{{.How}}</code></td><td>{{t $L .Better}}</td>
+<td class="n up">{{int $L .Gain}}</td><td class="n down">{{int $L .Lose}}</td><td class="n">{{int $L .Same}}</td>
+<td class="n">{{sgn $L .GainTotal .Unit}}</td><td class="n">{{sgn $L .LoseTotal .Unit}}</td><td class="n {{better .Change .Better}}">{{sgn $L .Change .Unit}}</td>
+{{if .Changed}}<td class="n">{{sgn $L .Mean .Unit}}</td><td class="n">{{sgn $L .Median .Unit}}</td><td class="n">{{sgn $L .P10 .Unit}} … {{sgn $L .P90 .Unit}}</td>{{else}}<td></td><td></td><td></td>{{end}}</tr>
 {{end}}</table>
-<h2>Distributions before and after</h2>
-<div class="charts">{{range .Charts}}{{.}}{{end}}</div>
-<h2>Outputs that change</h2>
-<table><tr><th>output</th><th class="n">computed before</th><th class="n">after</th><th class="n">changed</th><th>how</th></tr>
-{{range .Outputs}}{{if .Changed}}<tr><td><code>{{.Path}}</code></td><td class="n">{{.Before}}</td><td class="n">{{.After}}</td><td class="n">{{.Changed}}</td>
-<td>{{range $i, $d := .Directions}}{{if $i}}<br>{{end}}{{$d.Kind}}: {{$d.Cases}}{{end}}</td></tr>
-{{end}}{{end}}</table>
-<h2>Rules whose reasons appear or disappear</h2>
-{{if .Rules}}<table><tr><th>rule</th><th>reason</th><th class="n">appears in</th><th class="n">disappears from</th><th>cites</th></tr>
-{{range .Rules}}<tr><td><code>{{.Rule}}</code></td><td>{{.Reason}}</td><td class="n">{{.Started}}</td><td class="n">{{.Stopped}}</td><td class="muted">{{.Cite}}</td></tr>
-{{end}}</table>{{else}}<p>None.</p>{{end}}
-<h2>Examples</h2>
-<table><tr><th>output</th><th>change</th><th>case (line)</th><th>before</th><th>after</th></tr>
-{{range $o := .Outputs}}{{range $d := .Directions}}{{range .Examples}}<tr><td><code>{{$o.Path}}</code></td><td>{{$d.Kind}}</td><td>{{.ID}} ({{.Line}})</td><td>{{.Before}}</td><td>{{.After}}</td></tr>
-{{end}}{{end}}{{end}}</table>
-{{if .ErrorLines}}<h2>Lines that could not be decided ({{.Errors}})</h2><table>{{range .ErrorLines}}<tr><td class="n">{{.Line}}</td><td>{{.ID}}</td><td>{{.Err}}</td></tr>{{end}}</table>{{end}}
-<p class="muted">Made by wijkwerken compare.</p>
+
+<h2>{{t $L "Charts of the change"}}</h2>
+<p class="muted">{{t $L "The distribution of the change over the cases where it changes."}}</p>
+<div class="charts" id="change-charts">{{range .Charts}}{{.}}{{else}}<p>{{t $L "None."}}</p>{{end}}</div>
+
+<h2>{{t $L "Budget per year"}}</h2>
+<div id="budget">{{range .Budget}}<h3>{{.Year}} <span class="muted">({{int $L .Cases}} {{t $L "cases"}})</span></h3>
+<table class="budget"><tr><th></th><th class="n">{{t $L "before"}}</th><th class="n">{{t $L "after"}}</th><th class="n">{{t $L "change"}}</th><th>{{t $L "formula"}}</th><th>{{t $L "paid by"}}</th></tr>
+{{$section := ""}}{{range .Lines}}{{if ne .Section $section}}{{$section = .Section}}<tr class="section"><td colspan="6">{{if eq .Section "government"}}{{t $L "Flemish government and the cheque system"}}{{else}}{{t $L .Section}}{{end}}</td></tr>{{end}}
+<tr{{if .Total}} class="total"{{end}}><td>{{t $L .Name}}</td><td class="n">{{amt $L .Before "EUR"}}</td><td class="n">{{amt $L .After "EUR"}}</td><td class="n {{sign .Change}}">{{sgn $L .Change "EUR"}}</td><td class="muted"><code>{{.Formula}}</code></td><td class="muted">{{t $L .PaidBy}}</td></tr>
+{{end}}</table>{{end}}</div>
+
+{{range .Groups}}{{$g := .}}<h2>{{t $L "Groups by"}} <code>{{.Field}}</code></h2><p class="muted">{{.Doc}}</p>
+<table class="groups" id="groups-{{.Field}}"><tr><th>{{t $L "group"}}</th><th class="n">{{t $L "cases"}}</th><th class="n">{{t $L "decision changes"}}</th>
+{{range $.Changing}}<th class="n">{{t $L .Measure}}: {{t $L "gain"}} / {{t $L "lose"}}</th><th class="n">{{t $L "net change"}} ({{unit $L .Unit}})</th>{{end}}</tr>
+{{range .Rows}}{{$row := .}}<tr><td>{{.Value}}</td><td class="n">{{int $L .Cases}}</td><td class="n">{{int $L .DecisionChanged}}</td>
+{{range $.Changing}}{{$m := measure $row.Measures .Key}}<td class="n"><span class="up">{{int $L $m.Gain}}</span> / <span class="down">{{int $L $m.Lose}}</span></td><td class="n {{better $m.Change .Better}}">{{sgn $L $m.Change .Unit}}</td>{{end}}</tr>
+{{end}}</table>{{end}}
+
+<h2>{{t $L "Outputs that change"}}</h2>
+<table id="outputs"><tr><th>{{t $L "output"}}</th><th>{{t $L "kind"}}</th><th class="n">{{t $L "computed before"}}</th><th class="n">{{t $L "after"}}</th><th class="n">{{t $L "changed"}}</th><th>{{t $L "how"}}</th></tr>
+{{range .Decisions}}<tr><td><code>{{.Path}}</code></td><td>{{t $L (kind .Kind)}}</td><td class="n">{{int $L .Before}}</td><td class="n">{{int $L .After}}</td><td class="n">{{int $L .Changed}}</td>
+<td>{{range $i, $d := .Directions}}{{if $i}}<br>{{end}}{{$d.Kind}}: {{int $L $d.Cases}}{{end}}</td></tr>
+{{else}}<tr><td colspan="6">{{t $L "None."}}</td></tr>{{end}}</table>
+{{if .Bookkeeping}}<details><summary>{{t $L "bookkeeping"}} ({{len .Bookkeeping}})</summary>
+<table id="bookkeeping"><tr><th>{{t $L "output"}}</th><th class="n">{{t $L "computed before"}}</th><th class="n">{{t $L "after"}}</th><th class="n">{{t $L "changed"}}</th><th>{{t $L "how"}}</th></tr>
+{{range .Bookkeeping}}<tr><td><code>{{.Path}}</code></td><td class="n">{{int $L .Before}}</td><td class="n">{{int $L .After}}</td><td class="n">{{int $L .Changed}}</td>
+<td>{{range $i, $d := .Directions}}{{if $i}}<br>{{end}}{{$d.Kind}}: {{int $L $d.Cases}}{{end}}</td></tr>
+{{end}}</table></details>{{end}}
+
+<h2>{{t $L "Rules whose reasons appear or disappear"}}</h2>
+{{if .Rules}}<table id="rules"><tr><th>{{t $L "rule"}}</th><th>{{t $L "reason"}}</th><th class="n">{{t $L "appears in"}}</th><th class="n">{{t $L "disappears from"}}</th><th>{{t $L "Cites"}}</th></tr>
+{{range .Rules}}<tr><td><code>{{.Rule}}</code></td><td>{{.Reason}}</td><td class="n">{{int $L .Started}}</td><td class="n">{{int $L .Stopped}}</td><td class="muted">{{.Cite}}</td></tr>
+{{end}}</table>{{else}}<p>{{t $L "None."}}</p>{{end}}
+
+<h2>{{t $L "Examples"}}</h2>
+<table id="examples"><tr><th>{{t $L "output"}}</th><th>{{t $L "change"}}</th><th>{{t $L "case (line)"}}</th><th>{{t $L "before"}}</th><th>{{t $L "after"}}</th></tr>
+{{range $o := .Decisions}}{{if eq $o.Kind "decision"}}{{range $d := .Directions}}{{range .Examples}}<tr><td><code>{{$o.Path}}</code></td><td>{{$d.Kind}}</td><td>{{.ID}} ({{.Line}})</td><td>{{.Before}}</td><td>{{.After}}</td></tr>
+{{end}}{{end}}{{end}}{{end}}</table>
+
+<h2>{{t $L "Other totals"}}</h2>
+<table id="totals"><tr><th>{{t $L "total"}}</th><th>{{t $L "unit"}}</th><th class="n">{{t $L "before"}}</th><th class="n">{{t $L "after"}}</th><th class="n">{{t $L "change"}}</th><th>{{t $L "what is summed"}}</th></tr>
+{{range .Totals}}<tr><td>{{t $L .Name}}</td><td>{{unit $L .Unit}}</td><td class="n">{{amt $L .Before .Unit}}</td><td class="n">{{amt $L .After .Unit}}</td><td class="n {{sign .Change}}">{{sgn $L .Change .Unit}}</td><td class="muted">{{.How}}</td></tr>
+{{end}}</table>
+{{if .ErrorLines}}<h2>{{t $L "Lines that could not be decided"}} ({{int $L .Errors}})</h2><table>{{range .ErrorLines}}<tr><td class="n">{{.Line}}</td><td>{{.ID}}</td><td>{{.Err}}</td></tr>{{end}}</table>{{end}}
+<p class="muted">{{t $L "Made by wijkwerken compare."}}</p>
 </body></html>
 `))
 
 var sweepTmpl = template.Must(template.New("sweep").Funcs(funcs).Parse(`<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<html lang="{{.L}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>wijkwerken sweep: {{.Param}}</title>` + style + `</head><body>
-<h1>Sweep of <code>{{.Param}}</code></h1>
-<p>Baseline: <b>{{.Baseline}}</b>; the parameter takes each value from {{.From}}. {{.Cases}} cases, {{.Decided}} decided under every rulebook{{if .Errors}}, {{.Errors}} could not be{{end}}.{{if not .Date.IsZero}} Every case decided on {{.Date}}.{{end}}
-<span class="muted">{{seconds .Elapsed}} s.</span></p>
-{{range .Reforms}}<p>With reform <b>{{.Name}}</b>: {{range $i, $c := .Changes}}{{if $i}}; {{end}}<code>{{$c}}</code>{{end}}</p>{{end}}
-<h2>Totals per value</h2>
-<div class="charts">{{range .Charts}}{{.}}{{end}}</div>
-<table><tr><th>total</th><th>unit</th><th class="n">baseline</th>{{range .Points}}<th class="n">{{.Value}}</th>{{end}}</tr>
-{{range $i, $t := .BaseTotals}}<tr><td>{{$t.Name}}</td><td>{{$t.Unit}}</td><td class="n">{{amount $t.Value $t.Unit}}</td>{{range $.Points}}<td class="n">{{amount (index .Totals $i).Value $t.Unit}}</td>{{end}}</tr>
+{{$L := .L}}
+<h1>{{t $L "Sweep of"}} <code>{{.Param}}</code></h1>
+<p>{{t $L "Baseline"}}: <b>{{.Baseline}}</b>; {{t $L "the parameter takes each value"}} {{t $L "from"}} {{.From}}. {{int $L .Cases}} {{t $L "cases"}}, {{int $L .Decided}} {{t $L "decided"}} {{t $L "under every rulebook"}}{{if .Errors}}, {{int $L .Errors}} {{t $L "could not be decided"}}{{end}}.{{if not .Date.IsZero}} {{t $L "Every case decided on"}} {{.Date}}.{{end}}
+<span class="muted">{{seconds $L .Elapsed}} s.</span></p>
+{{range .Reforms}}<p>{{t $L "Reform"}} <b>{{.Name}}</b>: {{range $i, $c := .Changes}}{{if $i}}; {{end}}<code>{{$c}}</code>{{end}}</p>{{end}}
+<h2>{{t $L "Totals per value"}}</h2>
+<div class="charts" id="sweep-charts">{{range .Charts}}{{.}}{{end}}</div>
+<table id="sweep-totals"><tr><th>{{t $L "total"}}</th><th>{{t $L "unit"}}</th><th class="n">{{t $L "baseline"}}</th>{{range .Points}}<th class="n">{{.Value}}</th>{{end}}</tr>
+{{range $i, $t := .BaseTotals}}<tr><td>{{t $L $t.Name}}</td><td>{{unit $L $t.Unit}}</td><td class="n">{{amt $L $t.Value $t.Unit}}</td>{{range $.Points}}<td class="n">{{amt $L (index .Totals $i).Value $t.Unit}}</td>{{end}}</tr>
 {{end}}</table>
-{{if .ErrorLines}}<h2>Lines that could not be decided ({{.Errors}})</h2><table>{{range .ErrorLines}}<tr><td class="n">{{.Line}}</td><td>{{.ID}}</td><td>{{.Err}}</td></tr>{{end}}</table>{{end}}
-<p class="muted">Made by wijkwerken compare --sweep.</p>
+{{if .ErrorLines}}<h2>{{t $L "Lines that could not be decided"}} ({{int $L .Errors}})</h2><table>{{range .ErrorLines}}<tr><td class="n">{{.Line}}</td><td>{{.ID}}</td><td>{{.Err}}</td></tr>{{end}}</table>{{end}}
+<p class="muted">{{t $L "Made by wijkwerken compare --sweep."}}</p>
 </body></html>
 `))

@@ -29,8 +29,17 @@ type Report struct {
 	Errors     int           `json:"errors"`
 	ErrorLines []LineError   `json:"error_lines,omitempty"`
 	Elapsed    time.Duration `json:"elapsed_ns"`
-	// Changed is how many cases have at least one output that changed.
-	Changed int `json:"changed"`
+	// Changed is how many cases have at least one output that changed,
+	// bookkeeping included; Headline says which kind changed.
+	Changed  int      `json:"changed"`
+	Headline Headline `json:"headline"`
+	// Actors are the winners and losers per kind of actor and measure.
+	Actors []ActorChange `json:"actors"`
+	// Budget is what changes per calendar year, for whom.
+	Budget []BudgetYear `json:"budget"`
+	// Groups break the headline, the winners and losers and the money
+	// down by the fields of Options.By, in that order.
+	Groups []GroupBreakdown `json:"groups,omitempty"`
 	// Outputs has an entry for every output path computed for some case,
 	// in the order of the contract (decision.Paths).
 	Outputs []OutputChange `json:"outputs"`
@@ -39,8 +48,18 @@ type Report struct {
 	// Rules are the rules whose reasons appear or disappear, most cases
 	// first.
 	Rules []RuleChange `json:"rules"`
-	// Histograms show distributions before and after.
-	Histograms []Histogram `json:"histograms"`
+}
+
+// Headline counts the cases by the most telling kind of output that
+// changed (decision.Path.Kind): a decision (eligible, hours allowed, pay,
+// validity, tax, placement, community service); else only reasons; else
+// only bookkeeping (hours still free before the request); else nothing.
+// The four add up to the cases decided.
+type Headline struct {
+	DecisionChanged int `json:"decision_changed"`
+	ReasonsOnly     int `json:"reasons_only"`
+	BookkeepingOnly int `json:"bookkeeping_only"`
+	Unchanged       int `json:"unchanged"`
 }
 
 // ReformSummary is one reform of the comparison and what it changes.
@@ -54,8 +73,9 @@ type ReformSummary struct {
 
 // OutputChange is how one output path changes over the population.
 type OutputChange struct {
-	Path string `json:"path"`
-	Area string `json:"area"`
+	Path string        `json:"path"`
+	Area string        `json:"area"`
+	Kind decision.Kind `json:"kind"`
 	// Before and After count the cases the output was computed for.
 	Before int `json:"before"`
 	After  int `json:"after"`
@@ -103,68 +123,19 @@ type RuleChange struct {
 	Stopped int    `json:"stopped"`
 }
 
-// Histogram is a distribution over the population before and after: the
-// number of cases per bucket.
-type Histogram struct {
-	Name   string   `json:"name"`
-	Path   string   `json:"path"`
-	Unit   string   `json:"unit"`
-	Labels []string `json:"labels"`
-	Before []int    `json:"before"`
-	After  []int    `json:"after"`
-}
-
-// histDefs are the distributions a report draws: hours allowed per
-// request (one bucket per hour) and the worker's pay per request (5 euro
-// buckets).
-var histDefs = []struct {
-	name, path, unit string
-	width            decimal.Decimal
-	buckets          int
-}{
-	{"hours allowed per request", "hours.allowed", "hours", decimal.NewFromInt(1), 10},
-	{"worker pay per request", "vouchers.allowance", "EUR", decimal.NewFromInt(5), 12},
-}
-
-func bucket(v any, width decimal.Decimal, n int) (int, bool) {
-	var d decimal.Decimal
-	switch x := v.(type) {
-	case int:
-		d = decimal.NewFromInt(int64(x))
-	case decimal.Decimal:
-		d = x
-	default:
-		return 0, false
-	}
-	b := int(d.Div(width).Floor().IntPart())
-	return max(0, min(b, n-1)), true
-}
-
-func histLabels(width decimal.Decimal, n int) []string {
-	out := make([]string, n)
-	for i := range out {
-		lo := width.Mul(decimal.NewFromInt(int64(i)))
-		switch {
-		case i == n-1:
-			out[i] = lo.String() + "+"
-		case width.Equal(decimal.NewFromInt(1)):
-			out[i] = lo.String()
-		default:
-			out[i] = lo.String() + "-" + lo.Add(width).String()
-		}
-	}
-	return out
-}
-
 // acc is one worker's tallies.
 type acc struct {
 	tallies  [2]tally
 	outputs  map[string]*outAcc
 	rules    map[string]*[2]int // rule id -> started, stopped
-	hist     [][2][]int
 	errs     lineErrors
 	decided  int
 	changed  int
+	headline Headline
+	actors   []*actorAcc
+	budget   budgetAcc
+	by       []string
+	groups   []groupAcc
 	examples int
 }
 
@@ -178,10 +149,14 @@ type dirAcc struct {
 	examples []Example
 }
 
-func newAcc(examples int) *acc {
-	a := &acc{tallies: [2]tally{newTally(), newTally()}, outputs: map[string]*outAcc{}, rules: map[string]*[2]int{}, examples: examples}
-	for _, h := range histDefs {
-		a.hist = append(a.hist, [2][]int{make([]int, h.buckets), make([]int, h.buckets)})
+func newAcc(examples int, by []string) *acc {
+	a := &acc{tallies: [2]tally{newTally(), newTally()}, outputs: map[string]*outAcc{}, rules: map[string]*[2]int{}, examples: examples,
+		budget: budgetAcc{}, by: by}
+	for range measures {
+		a.actors = append(a.actors, newActorAcc())
+	}
+	for range by {
+		a.groups = append(a.groups, groupAcc{})
 	}
 	return a
 }
@@ -191,16 +166,8 @@ func (a *acc) visit(line int, l decision.Line, res []*decision.Result) {
 	base, alt := res[0], res[1]
 	a.tallies[0].add(base, l.Case)
 	a.tallies[1].add(alt, l.Case)
-	for i, h := range histDefs {
-		for k, r := range res[:2] {
-			if v, ok := r.Get(h.path); ok {
-				if b, ok := bucket(v, h.width, h.buckets); ok {
-					a.hist[i][k][b]++
-				}
-			}
-		}
-	}
 	changed := false
+	var changedKinds [3]bool // decision, reasons, bookkeeping changed
 	for _, p := range contractPaths {
 		bv, inB := base.Get(p.Path)
 		av, inA := alt.Get(p.Path)
@@ -223,6 +190,7 @@ func (a *acc) visit(line int, l decision.Line, res []*decision.Result) {
 			continue
 		}
 		changed = true
+		changedKinds[kindIndex(p.Kind)] = true
 		o.changed++
 		ex := Example{Line: line, ID: l.ID, Before: show(bv, inB), After: show(av, inA)}
 		for _, k := range kinds {
@@ -240,6 +208,44 @@ func (a *acc) visit(line int, l decision.Line, res []*decision.Result) {
 	if changed {
 		a.changed++
 	}
+	switch {
+	case changedKinds[0]:
+		a.headline.DecisionChanged++
+	case changedKinds[1]:
+		a.headline.ReasonsOnly++
+	case changedKinds[2]:
+		a.headline.BookkeepingOnly++
+	default:
+		a.headline.Unchanged++
+	}
+	rows := make([]*GroupRow, len(a.by))
+	for i, f := range a.by {
+		rows[i] = a.groups[i].row(groupDefs[f].of(l, base))
+		rows[i].Cases++
+		if changedKinds[0] {
+			rows[i].DecisionChanged++
+		}
+	}
+	for i := range measures {
+		m := &measures[i]
+		bv, okB := m.value(base, l.Case)
+		av, okA := m.value(alt, l.Case)
+		if !okB && !okA {
+			continue
+		}
+		sign := a.actors[i].add(m, bv, av)
+		for _, row := range rows {
+			gm := &row.Measures[i]
+			gm.Change = gm.Change.Add(av.Sub(bv))
+			switch sign {
+			case 1:
+				gm.Gain++
+			case -1:
+				gm.Lose++
+			}
+		}
+	}
+	a.budget.add(l.Date.Year(), base, alt, l.Case)
 	before, after := ruleSet(base), ruleSet(alt)
 	for id := range after {
 		if !before[id] {
@@ -273,13 +279,6 @@ func ruleSet(r *decision.Result) map[string]bool {
 func (a *acc) merge(o *acc) {
 	a.tallies[0].merge(o.tallies[0])
 	a.tallies[1].merge(o.tallies[1])
-	for i := range a.hist {
-		for k := 0; k < 2; k++ {
-			for b := range a.hist[i][k] {
-				a.hist[i][k][b] += o.hist[i][k][b]
-			}
-		}
-	}
 	for p, oo := range o.outputs {
 		mine := a.outputs[p]
 		if mine == nil {
@@ -307,6 +306,29 @@ func (a *acc) merge(o *acc) {
 	a.errs.merge(&o.errs)
 	a.decided += o.decided
 	a.changed += o.changed
+	a.headline.DecisionChanged += o.headline.DecisionChanged
+	a.headline.ReasonsOnly += o.headline.ReasonsOnly
+	a.headline.BookkeepingOnly += o.headline.BookkeepingOnly
+	a.headline.Unchanged += o.headline.Unchanged
+	for i := range a.actors {
+		a.actors[i].merge(o.actors[i])
+	}
+	a.budget.merge(o.budget)
+	for i := range a.groups {
+		a.groups[i].merge(o.groups[i])
+	}
+}
+
+// kindIndex orders the kinds of output for the headline; a kind not known
+// here counts as a decision, so that a new output is never hidden.
+func kindIndex(k decision.Kind) int {
+	switch k {
+	case decision.Reasons:
+		return 1
+	case decision.Bookkeeping:
+		return 2
+	}
+	return 0
 }
 
 // show writes a value as scenario files and reports compare it.
@@ -403,6 +425,9 @@ func Compare(ctx context.Context, r io.Reader, base *decision.Engine, reforms []
 	if base == nil {
 		return nil, errNoEngines
 	}
+	if err := checkGroups(o.By); err != nil {
+		return nil, err
+	}
 	start := time.Now()
 	rb, err := base.Rulebook().Reform(reforms...)
 	if err != nil {
@@ -419,7 +444,7 @@ func Compare(ctx context.Context, r io.Reader, base *decision.Engine, reforms []
 	o.Workers = workers
 	accs := make([]*acc, workers)
 	for i := range accs {
-		accs[i] = newAcc(o.examples())
+		accs[i] = newAcc(o.examples(), o.By)
 	}
 	cases, err := decideAll(ctx, r, []*decision.Engine{base, alt}, o,
 		func(w, line int, l decision.Line, res []*decision.Result) { accs[w].visit(line, l, res) },
@@ -433,7 +458,14 @@ func Compare(ctx context.Context, r io.Reader, base *decision.Engine, reforms []
 	}
 	total.errs.trim()
 	rep := &Report{Baseline: describe(base.Rulebook()), Date: o.Date, Cases: cases, Decided: total.decided,
-		Errors: total.errs.n, ErrorLines: total.errs.kept, Changed: total.changed}
+		Errors: total.errs.n, ErrorLines: total.errs.kept, Changed: total.changed, Headline: total.headline}
+	for i := range measures {
+		rep.Actors = append(rep.Actors, total.actors[i].result(&measures[i]))
+	}
+	rep.Budget = total.budget.result()
+	for i, f := range o.By {
+		rep.Groups = append(rep.Groups, total.groups[i].result(f))
+	}
 	for _, rf := range reforms {
 		rep.Reforms = append(rep.Reforms, summarize(rf, rb))
 	}
@@ -444,10 +476,6 @@ func Compare(ctx context.Context, r io.Reader, base *decision.Engine, reforms []
 			Before: before[i].Value, After: after[i].Value, Change: after[i].Value.Sub(before[i].Value)})
 	}
 	rep.Rules = ruleChanges(total, base.Rulebook(), rb, o.Date)
-	for i, h := range histDefs {
-		rep.Histograms = append(rep.Histograms, Histogram{Name: h.name, Path: h.path, Unit: h.unit,
-			Labels: histLabels(h.width, h.buckets), Before: total.hist[i][0], After: total.hist[i][1]})
-	}
 	rep.Elapsed = time.Since(start)
 	return rep, nil
 }
@@ -459,7 +487,7 @@ func outputChanges(a *acc, examples int) []OutputChange {
 		if o == nil {
 			continue
 		}
-		oc := OutputChange{Path: p.Path, Area: p.Area, Before: o.before, After: o.after, Changed: o.changed, Directions: []Direction{}}
+		oc := OutputChange{Path: p.Path, Area: p.Area, Kind: p.Kind, Before: o.before, After: o.after, Changed: o.changed, Directions: []Direction{}}
 		for k, d := range o.dirs {
 			sort.Slice(d.examples, func(i, j int) bool { return d.examples[i].Line < d.examples[j].Line })
 			if len(d.examples) > examples {

@@ -28,47 +28,68 @@ type Path struct {
 	Path    string `json:"path"`
 	Area    string `json:"area"`
 	Meaning string `json:"meaning"`
+	// Kind says what the output is to someone comparing outcomes (see
+	// Kind); every path is classified here, beside its declaration.
+	Kind Kind `json:"kind"`
 }
+
+// Kind classifies an output path: a decision the regulation takes about
+// the case, the reasons that explain one, or bookkeeping derived on the
+// way (hours still free). A comparison of outcomes counts the cases whose
+// decisions change apart from those whose bookkeeping alone does.
+type Kind string
+
+// The kinds of output path.
+const (
+	// Decision: eligible, allowed hours, pay, validity, tax, placement,
+	// community service, deadlines.
+	Decision Kind = "decision"
+	// Reasons: the reason codes behind a decision.
+	Reasons Kind = "reasons"
+	// Bookkeeping: a quantity derived on the way to a decision, such as
+	// the hours still free in the month before a request.
+	Bookkeeping Kind = "bookkeeping"
+)
 
 // paths are the output paths of docs/contract.md ("Outputs addressed by
 // scenarios"), the public contract scenario files are written against.
 var paths = []Path{
-	{"eligibility.eligible", "eligibility", "may the person enter wijk-werken"},
-	{"eligibility.reasons", "eligibility", "reason codes when not"},
-	{"eligibility.referrer", "eligibility", "ocmw or vdab"},
-	{"trajectory.last_day", "trajectory", "last allowed day (null under the transitional measure)"},
-	{"trajectory.transitional", "trajectory", "the PWA transitional measure applies"},
-	{"trajectory.next_evaluation_due", "trajectory", "evaluation deadline on the decision date"},
-	{"trajectory.evaluation_overdue", "trajectory", "the deadline has passed"},
-	{"trajectory.status", "trajectory", "not_started, active, suspended, ended or expired on the decision date"},
-	{"agreement.valid", "agreement", "the afsprakenblad records what it must, within the limits"},
-	{"agreement.reasons", "agreement", "what the afsprakenblad lacks or exceeds"},
-	{"hours.allowed", "hours", "hours that may be registered for the request"},
-	{"hours.counted", "hours", "started hours the request counts"},
-	{"hours.month_remaining", "hours", "hours still free in the month before the request"},
-	{"hours.year_remaining", "hours", "hours still free in the year before the request"},
-	{"hours.reasons", "hours", "month_limit, year_limit, trajectory_ended"},
-	{"vouchers.cheques_needed", "vouchers", "cheques the request costs"},
-	{"vouchers.price_valid", "vouchers", "the organiser's price lies in the legal band"},
-	{"vouchers.expires", "vouchers", "last valid day of the cheque batch"},
-	{"vouchers.valid", "vouchers", "the batch can still be used on the decision date"},
-	{"vouchers.allowance", "vouchers", "the worker's pay for the request"},
-	{"vouchers.travel_allowance", "vouchers", "the worker's travel allowance"},
-	{"vouchers.registration_fee", "vouchers", "the user's yearly fee"},
-	{"vouchers.tax_reduction", "vouchers", "the buyer's tax reduction for the purchase"},
-	{"vouchers.reasons", "vouchers", "price_below_minimum, price_above_maximum, price_not_allowed_step, cheque_expired, cheque_not_yet_issued"},
-	{"vouchers.price_in_force", "vouchers", "the price of the organiser's latest price decision that applies on the date"},
-	{"vouchers.covid_compensation", "vouchers", "the wijk-werker's 2020 COVID compensation for the month"},
-	{"organiser.valid", "organiser", "the organiser's area has at least the minimum number of inhabitants"},
-	{"organiser.reasons", "organiser", "organiser_area_too_small"},
-	{"placement.allowed", "placement", "may this user have this activity done, here, now"},
-	{"placement.reasons", "placement", "why not"},
-	{"placement.assignment_allowed", "placement", "may this worker do this assignment now: eligible, in the trajectory, hours left, activity allowed"},
-	{"placement.assignment_reasons", "placement", "every reason against the assignment"},
-	{"community_service.eligible", "community_service", "the person falls under gemeenschapsdienst"},
-	{"community_service.plan_valid", "community_service", "the plan meets the conditions"},
-	{"community_service.reasons", "community_service", "the person's and the plan's reasons"},
-	{"community_service.allowance", "community_service", "the monthly allowance on top of the benefit"},
+	{"eligibility.eligible", "eligibility", "may the person enter wijk-werken", Decision},
+	{"eligibility.reasons", "eligibility", "reason codes when not", Reasons},
+	{"eligibility.referrer", "eligibility", "ocmw or vdab", Decision},
+	{"trajectory.last_day", "trajectory", "last allowed day (null under the transitional measure)", Decision},
+	{"trajectory.transitional", "trajectory", "the PWA transitional measure applies", Decision},
+	{"trajectory.next_evaluation_due", "trajectory", "evaluation deadline on the decision date", Decision},
+	{"trajectory.evaluation_overdue", "trajectory", "the deadline has passed", Decision},
+	{"trajectory.status", "trajectory", "not_started, active, suspended, ended or expired on the decision date", Decision},
+	{"agreement.valid", "agreement", "the afsprakenblad records what it must, within the limits", Decision},
+	{"agreement.reasons", "agreement", "what the afsprakenblad lacks or exceeds", Reasons},
+	{"hours.allowed", "hours", "hours that may be registered for the request", Decision},
+	{"hours.counted", "hours", "started hours the request counts", Bookkeeping},
+	{"hours.month_remaining", "hours", "hours still free in the month before the request", Bookkeeping},
+	{"hours.year_remaining", "hours", "hours still free in the year before the request", Bookkeeping},
+	{"hours.reasons", "hours", "month_limit, year_limit, trajectory_ended", Reasons},
+	{"vouchers.cheques_needed", "vouchers", "cheques the request costs", Decision},
+	{"vouchers.price_valid", "vouchers", "the organiser's price lies in the legal band", Decision},
+	{"vouchers.expires", "vouchers", "last valid day of the cheque batch", Decision},
+	{"vouchers.valid", "vouchers", "the batch can still be used on the decision date", Decision},
+	{"vouchers.allowance", "vouchers", "the worker's pay for the request", Decision},
+	{"vouchers.travel_allowance", "vouchers", "the worker's travel allowance", Decision},
+	{"vouchers.registration_fee", "vouchers", "the user's yearly fee", Decision},
+	{"vouchers.tax_reduction", "vouchers", "the buyer's tax reduction for the purchase", Decision},
+	{"vouchers.reasons", "vouchers", "price_below_minimum, price_above_maximum, price_not_allowed_step, cheque_expired, cheque_not_yet_issued", Reasons},
+	{"vouchers.price_in_force", "vouchers", "the price of the organiser's latest price decision that applies on the date", Decision},
+	{"vouchers.covid_compensation", "vouchers", "the wijk-werker's 2020 COVID compensation for the month", Decision},
+	{"organiser.valid", "organiser", "the organiser's area has at least the minimum number of inhabitants", Decision},
+	{"organiser.reasons", "organiser", "organiser_area_too_small", Reasons},
+	{"placement.allowed", "placement", "may this user have this activity done, here, now", Decision},
+	{"placement.reasons", "placement", "why not", Reasons},
+	{"placement.assignment_allowed", "placement", "may this worker do this assignment now: eligible, in the trajectory, hours left, activity allowed", Decision},
+	{"placement.assignment_reasons", "placement", "every reason against the assignment", Reasons},
+	{"community_service.eligible", "community_service", "the person falls under gemeenschapsdienst", Decision},
+	{"community_service.plan_valid", "community_service", "the plan meets the conditions", Decision},
+	{"community_service.reasons", "community_service", "the person's and the plan's reasons", Reasons},
+	{"community_service.allowance", "community_service", "the monthly allowance on top of the benefit", Decision},
 }
 
 var known = func() map[string]Path {

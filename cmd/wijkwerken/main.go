@@ -40,9 +40,9 @@ Usage:
   wijkwerken rules  [--area A] [--at D] [--json]
   wijkwerken lint   [RULEBOOK DIR] [REFORM FILES...]
   wijkwerken workplaces [--date D] [--json] FILE   (exit 1 while proof is missing)
-  wijkwerken population --n N [--seed S] [--date D]  (JSON lines of synthetic cases)
-  wijkwerken bulk   [--date D] [--workers K] [--trace] FILE|-  (JSON lines in and out)
-  wijkwerken compare --reform FILE... [--sweep P=LO:HI:STEP] [--date D] [--json|--csv] [--html FILE] POPULATION|-
+  wijkwerken population --n N [--seed S] [--date D] | --calibrated [--year Y] [--scale F]  (JSON lines of cases)
+  wijkwerken bulk   [--date D] [--workers K] [--trace] [--quiet] FILE|-  (JSON lines in and out)
+  wijkwerken compare --reform FILE... [--sweep P=LO:HI:STEP] [--by FIELD]... [--lang nl|en] [--date D] [--json|--csv] [--html FILE] POPULATION|-
 
 Every command takes --rulebook DIR and --reform FILE (repeatable).
 Run 'wijkwerken COMMAND -h' for a command's flags.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -338,8 +339,11 @@ func TestPopulationAndBulk(t *testing.T) {
 	assert.Contains(t, first.Result, "eligibility")
 	assert.NotContains(t, first.Result, "explanations")
 
-	code, out, _ = runCLI(t, "bulk", "--explain", "-q", "--date", "2024-01-01", file)
+	code, out, errs = runCLI(t, "bulk", "--explain", "-q", "--date", "2024-01-01", file)
 	require.Equal(t, 0, code)
+	assert.Empty(t, errs, "-q: nothing on stderr")
+	_, _, errs = runCLI(t, "bulk", "--quiet", file)
+	assert.Empty(t, errs, "--quiet: nothing on stderr")
 	assert.Contains(t, out, `"explanations"`)
 	assert.Contains(t, out, `"date":"2024-01-01"`)
 
@@ -351,26 +355,43 @@ func TestCompare(t *testing.T) {
 	pop := "../../compare/testdata/small.jsonl"
 	cap80, price9 := "../../examples/reform/cap-80-2027.yaml", "../../examples/reform/price-band-9-2027.yaml"
 	html := filepath.Join(t.TempDir(), "report.html")
-	code, out, errOut := runCLI(t, "compare", "--reform", cap80, "--reform", price9, "--html", html, pop)
+	code, out, errOut := runCLI(t, "compare", "--reform", cap80, "--reform", price9, "--html", html, "--by", "referrer", pop)
 	require.Equal(t, 0, code, errOut)
-	assert.Regexp(t, `worker allowances\s+EUR\s+16.40\s+28.70\s+\+12.30`, out)
-	assert.Regexp(t, `cheque revenue\s+EUR\s+0.00\s+42.25\s+\+42.25`, out)
+	assert.Empty(t, errOut, "no progress when stderr is not a terminal")
+	// The hand count of compare/testdata/small.jsonl (compare_test.go).
+	assert.Contains(t, out, "Headline: 1 cases whose decision changes (16.7 %); 1 more only in their reasons; 2 only in bookkeeping; 2 unchanged cases.")
+	assert.Regexp(t, `worker allowances\s+32.80\s+45.10\s+\+12.30`, out)
+	assert.Regexp(t, `cheque revenue\s+52.15\s+94.40\s+\+42.25`, out)
+	assert.Regexp(t, `(?m)^\s+vdab\s+2\s+1\s`, out)
 	page, err := os.ReadFile(html)
 	require.NoError(t, err)
 	assert.Contains(t, string(page), "<svg")
+	assert.Contains(t, string(page), `id="groups-referrer"`)
+
+	code, out, errOut = runCLI(t, "compare", "--reform", cap80, "--lang", "nl", "--html", html, pop)
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "Kern: 1 gevallen waarvan een beslissing verandert (16,7 %)")
+	page, err = os.ReadFile(html)
+	require.NoError(t, err)
+	assert.Contains(t, string(page), `<html lang="nl">`)
+	assert.Contains(t, string(page), "Wie wint, wie verliest")
 
 	code, out, errOut = runCLI(t, "compare", "--reform", cap80, "--json", pop)
 	require.Equal(t, 0, code, errOut)
 	var rep struct {
 		Cases, Decided, Errors, Changed int
+		Headline                        struct {
+			DecisionChanged int `json:"decision_changed"`
+		}
 	}
 	require.NoError(t, json.Unmarshal([]byte(out), &rep))
-	assert.Equal(t, 5, rep.Cases)
+	assert.Equal(t, 7, rep.Cases)
 	assert.Equal(t, 1, rep.Errors)
+	assert.Equal(t, 1, rep.Headline.DecisionChanged)
 
 	code, out, errOut = runCLI(t, "compare", "--sweep", "hours.per_month_max=58,60,80", "--csv", pop)
 	require.Equal(t, 0, code, errOut)
-	assert.Contains(t, out, "hours.per_month_max,58,worker allowances,EUR,8.2\n")
+	assert.Contains(t, out, "hours.per_month_max,58,worker allowances,EUR,16.4\n")
 
 	for _, args := range [][]string{
 		{"compare", pop},               // neither reform nor sweep
@@ -378,14 +399,45 @@ func TestCompare(t *testing.T) {
 		{"compare", "--reform", cap80, "--json", "--csv", pop},
 		{"compare", "--sweep", "nope=1,2", pop},
 		{"compare", "--reform", cap80, "--date", "2027-02-30", pop},
+		{"compare", "--reform", cap80, "--lang", "fr", pop},
+		{"compare", "--sweep", "hours.per_month_max=60,80", "--by", "referrer", pop},
 	} {
 		code, _, errOut := runCLI(t, args...)
 		assert.Equal(t, 2, code, "%v", args)
 		assert.Contains(t, errOut, "wijkwerken compare:", "%v", args)
 	}
+	code, _, errOut = runCLI(t, "compare", "--reform", cap80, "--by", "shoe_size", pop)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, `cannot group by "shoe_size": want one of income, municipality,`)
 	code, _, errOut = runCLI(t, "compare", "--reform", "../../testdata/reforms/does-not-exist.yaml", pop)
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, "does-not-exist.yaml")
+}
+
+// The calibrated population from the command line: a hundredth of
+// Flanders (60 wijk-werkers a month), twelve months, the same for a seed.
+func TestPopulationCalibrated(t *testing.T) {
+	code, pop, errs := runCLI(t, "population", "--calibrated", "--year", "2027", "--scale", "0.01", "--seed", "3")
+	require.Equal(t, 0, code, errs)
+	// 60 wijk-werkers and 5 people in gemeenschapsdienst, each month.
+	assert.Equal(t, 12*(60+5), strings.Count(pop, "\n"))
+	_, again, _ := runCLI(t, "population", "--calibrated", "--year", "2027", "--scale", "0.01", "--seed", "3")
+	assert.Equal(t, pop, again, "deterministic")
+	file := writeFile(t, "fl.jsonl", pop)
+	code, out, errs := runCLI(t, "compare", "--reform", "../../examples/reform/cap-80-2027.yaml", "--by", "user_type", file)
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, out, "Budget per year 2027 (780 cases)")
+	for _, args := range [][]string{
+		{"population", "--calibrated", "--n", "5"},
+		{"population", "--scale", "0.5"},
+		{"population", "--calibrated", "--scale", "zero"},
+		{"population", "--calibrated", "--scale", "0"},
+		{"population", "--calibrated", "--year", "2016"},
+	} {
+		code, _, errOut := runCLI(t, args...)
+		assert.Equal(t, 2, code, "%v", args)
+		assert.Contains(t, errOut, "wijkwerken population:", "%v", args)
+	}
 }
 
 // A broken scenario in examples/ci shows as an annotation on its exact
@@ -453,4 +505,22 @@ func TestTestRunAndJSON(t *testing.T) {
 	code, _, errOut = runCLI(t, "test", "--format", "xml", scenarios)
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, "want text, json or github")
+}
+
+// The progress line counts the cases read and the share of the input, and
+// is never shown on what is not a terminal.
+func TestProgress(t *testing.T) {
+	file := writeFile(t, "three.jsonl", "{}\n{}\n{}\n")
+	f, err := os.Open(file)
+	require.NoError(t, err)
+	defer f.Close()
+	var errOut bytes.Buffer
+	p := newProgress("bulk", f, &errOut, true)
+	_, err = io.ReadAll(p)
+	require.NoError(t, err)
+	assert.Regexp(t, `^bulk: 3 cases read \(100% of the input\), \d+ cases/s$`, p.line())
+	p.Close()
+	assert.Contains(t, errOut.String(), "\r\033[K", "the line is cleared at the end")
+	assert.False(t, isTerminal(&errOut))
+	assert.False(t, isTerminal(f), "a regular file is no terminal")
 }
