@@ -78,16 +78,16 @@ func LoadReform(fsys fs.FS, name string) (*Reform, error) {
 //
 // Every problem is reported at once in a *LoadError with file:line.
 func ParseReform(file string, data []byte) (*Reform, error) {
-	var ps problems
+	var ps Problems
 	root := parseDoc(file, data, &ps)
 	if root == nil {
-		return nil, ps.err()
+		return nil, ps.Err()
 	}
 	f := fields(file, root, "", &ps, "reform", "description", "cite", "set", "add_parameters", "replace_rules", "add_rules", "disable_rules")
 	rf := &Reform{File: file}
 	rf.Name, _ = scalar(file, f["reform"], "", "reform", &ps)
 	if rf.Name == "" {
-		ps.add(file, root, "", "missing reform: (the reform's name, shown in reports)")
+		ps.at(file, root, "", "missing reform: (the reform's name, shown in reports)")
 	}
 	rf.Description, _ = scalar(file, f["description"], "", "description", &ps)
 	rf.Cite, _ = scalar(file, f["cite"], "", "cite", &ps)
@@ -97,7 +97,7 @@ func ParseReform(file string, data []byte) (*Reform, error) {
 			return
 		}
 		if n.Kind != yaml.SequenceNode {
-			ps.add(file, n, "", "%s: want a list", key)
+			ps.at(file, n, "", "%s: want a list", key)
 			return
 		}
 		for _, e := range n.Content {
@@ -109,20 +109,20 @@ func ParseReform(file string, data []byte) (*Reform, error) {
 		c := ParamChange{Pos: Position{File: file, Line: n.Line}, raw: ff["value"]}
 		c.Param, _ = scalar(file, ff["param"], "", "param", &ps)
 		if c.Param == "" {
-			ps.add(file, n, "", "set: missing param: (the parameter's id)")
+			ps.at(file, n, "", "set: missing param: (the parameter's id)")
 		}
 		if ff["from"] == nil {
-			ps.add(file, n, c.Param, "set: missing from: (the date the new value applies from)")
+			ps.at(file, n, c.Param, "set: missing from: (the date the new value applies from)")
 		}
 		c.From = dateField(file, ff["from"], c.Param, "from", &ps)
 		c.To = dateField(file, ff["to"], c.Param, "to", &ps)
 		if !c.To.IsZero() && c.To.Before(c.From) {
-			ps.add(file, ff["to"], c.Param, "to %s is before from %s", c.To, c.From)
+			ps.at(file, ff["to"], c.Param, "to %s is before from %s", c.To, c.From)
 		}
 		c.Cite, _ = scalar(file, ff["cite"], c.Param, "cite", &ps)
 		c.Sources = sourceList(file, ff["sources"], c.Param, &ps)
 		if c.raw == nil {
-			ps.add(file, n, c.Param, "set: missing value:")
+			ps.at(file, n, c.Param, "set: missing value:")
 		}
 		rf.Set = append(rf.Set, c)
 	})
@@ -142,16 +142,16 @@ func ParseReform(file string, data []byte) (*Reform, error) {
 		d := RuleDisable{Pos: Position{File: file, Line: n.Line}}
 		d.Rule, _ = scalar(file, ff["rule"], "", "rule", &ps)
 		if d.Rule == "" {
-			ps.add(file, n, "", "disable_rules: missing rule: (the rule's id)")
+			ps.at(file, n, "", "disable_rules: missing rule: (the rule's id)")
 		}
 		d.From = dateField(file, ff["from"], d.Rule, "from", &ps)
 		d.To = dateField(file, ff["to"], d.Rule, "to", &ps)
 		rf.DisableRules = append(rf.DisableRules, d)
 	})
-	if len(rf.Set)+len(rf.AddParameters)+len(rf.ReplaceRules)+len(rf.AddRules)+len(rf.DisableRules) == 0 && len(ps.list) == 0 {
-		ps.add(file, root, "", "the reform changes nothing: give set:, add_parameters:, replace_rules:, add_rules: or disable_rules:")
+	if len(rf.Set)+len(rf.AddParameters)+len(rf.ReplaceRules)+len(rf.AddRules)+len(rf.DisableRules) == 0 && !ps.HasErrors() {
+		ps.at(file, root, "", "the reform changes nothing: give set:, add_parameters:, replace_rules:, add_rules: or disable_rules:")
 	}
-	if err := ps.err(); err != nil {
+	if err := ps.Err(); err != nil {
 		return nil, err
 	}
 	return rf, nil
@@ -173,13 +173,13 @@ func (rb *Rulebook) Reform(reforms ...*Reform) (*Rulebook, error) {
 }
 
 func (rb *Rulebook) apply(rf *Reform) (*Rulebook, error) {
-	var ps problems
+	var ps Problems
 	file := rf.File
 	problem := func(pos Position, id, format string, args ...any) {
 		if pos.File == "" {
 			pos.File = file
 		}
-		ps.list = append(ps.list, Problem{Pos: pos, ID: id, Msg: fmt.Sprintf(format, args...)})
+		ps.Add(Problem{Pos: pos, ID: id, Msg: fmt.Sprintf(format, args...)})
 	}
 	if rf.Name == "" {
 		problem(Position{}, "", "reform without a name")
@@ -298,7 +298,7 @@ func (rb *Rulebook) apply(rf *Reform) (*Rulebook, error) {
 	}
 	name := rb.name + " + " + rf.Name
 	out := build(name, params, rules, &ps)
-	if err := ps.err(); err != nil {
+	if err := ps.Err(); err != nil {
 		return nil, err
 	}
 	out.reforms = append(append([]string(nil), rb.reforms...), rf.Name)

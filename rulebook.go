@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/openwijkwerken/wijkwerken/internal/suggest"
 )
 
 // Text is a message in Dutch and English.
@@ -157,7 +159,6 @@ type Rulebook struct {
 	paramIdx   map[string]int
 	rules      []*Rule // all versions, in load order (versions of an id kept together)
 	reforms    []string
-	segments   []segment
 }
 
 // Name describes where the rulebook came from ("reference", a directory, or
@@ -303,38 +304,7 @@ func (e *NotInForceError) Error() string {
 
 // Suggest returns the name in known closest to s when s is plausibly a
 // typo of it (for "did you mean" hints), or "".
-func Suggest(s string, known []string) string {
-	best, bestD := "", len(s)/3+2
-	for _, k := range known {
-		if d := editDistance(s, k); d < bestD {
-			best, bestD = k, d
-		}
-	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	if a == b {
-		return 0
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}
+func Suggest(s string, known []string) string { return suggest.Closest(s, known) }
 
 func joinQuoted(ss []string) string {
 	q := make([]string, len(ss))

@@ -46,23 +46,6 @@ type ParamUse struct {
 	Confidence string   `json:"confidence,omitempty"`
 }
 
-type traceStep struct{ Step }
-
-func (s *traceStep) record(rb *Rulebook, idx int, at Date) {
-	p := rb.params[rb.paramOrder[idx]]
-	u := ParamUse{ID: p.ID, Unit: p.Unit, At: at, Cite: p.Cite, Sources: p.Sources, Confidence: p.Confidence}
-	if v, ok := p.At(at); ok {
-		u.Value, u.From, u.To = v.Value, v.From, v.To
-		u.Cite, u.Sources, u.Confidence = p.Provenance(v)
-	}
-	for _, prev := range s.Params {
-		if prev.ID == u.ID && prev.At == u.At {
-			return
-		}
-	}
-	s.Params = append(s.Params, u)
-}
-
 // Format writes the trace for people to read, in Dutch ("nl") or English.
 func (t *Trace) Format(w io.Writer, lang string) {
 	for _, s := range t.Steps {

@@ -24,6 +24,7 @@ import (
 	"sync"
 
 	wk "github.com/openwijkwerken/wijkwerken"
+	"github.com/openwijkwerken/wijkwerken/area"
 	"github.com/openwijkwerken/wijkwerken/decision"
 	"github.com/openwijkwerken/wijkwerken/dossier"
 	"github.com/shopspring/decimal"
@@ -108,7 +109,7 @@ func decideAll(ctx context.Context, r io.Reader, engines []*decision.Engine, o O
 					}
 					failed := false
 					for i, e := range engines {
-						res[i], err = e.Decide(l.Date, l.Case, wk.CaseValidated())
+						res[i], err = e.Decide(l.Date, l.Case, area.CaseValidated())
 						if res[i] == nil {
 							fail(w, LineError{Line: j.line, ID: l.ID, Err: err.Error()})
 							failed = true

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	wk "github.com/openwijkwerken/wijkwerken"
+	"github.com/openwijkwerken/wijkwerken/area"
 	"github.com/openwijkwerken/wijkwerken/dossier"
 )
 
@@ -237,7 +238,7 @@ func (e *Engine) streamLine(line int, data []byte, o StreamOptions) lineOut {
 	}
 	date, c := l.Date, l.Case
 	// DecodeJSON has validated the case.
-	res, err := e.Decide(date, c, append(o.Options[:len(o.Options):len(o.Options)], wk.CaseValidated())...)
+	res, err := e.Decide(date, c, append(o.Options[:len(o.Options):len(o.Options)], area.CaseValidated())...)
 	if err != nil && (res == nil || len(res.outs()) == 0) {
 		out.Error = err.Error()
 		return marshalLine(out)

@@ -1,6 +1,6 @@
 // Package eligibility decides who may enter wijk-werken and who refers
-// them: the OCMW or VDAB (docs/regulation.md §3, docs/contract.md modelling decisions
-// 5-7).
+// them: the OCMW or VDAB (docs/regulation.md §3, docs/modelling-decisions.md
+// MD 5-7 and MD 11e).
 //
 // New compiles the rulebook's eligibility rules once; Decide is cheap and
 // safe for concurrent use:
@@ -15,6 +15,7 @@ import (
 	"reflect"
 
 	wk "github.com/openwijkwerken/wijkwerken"
+	"github.com/openwijkwerken/wijkwerken/area"
 	"github.com/openwijkwerken/wijkwerken/dossier"
 )
 
@@ -30,55 +31,61 @@ const (
 // env is what eligibility rules read: person.*, household.*, has_household,
 // date and param(...); out.referrer once computed.
 type env struct {
-	wk.Env
+	area.Env
 	Person       dossier.Person    `expr:"person"`
 	Household    dossier.Household `expr:"household"`
 	HasHousehold bool              `expr:"has_household"`
-	Out          outputs           `expr:"out"`
-}
-
-type outputs struct {
-	Referrer string `expr:"referrer"`
-}
-
-var spec = wk.AreaSpec{
-	Area: Area,
-	Env:  &env{},
-	Outputs: []wk.Output{{
-		Name: "referrer",
-		Type: reflect.TypeOf(""),
-		Set:  func(e any, v any) { e.(*env).Out.Referrer = v.(string) },
-	}},
-}
-
-// Engine decides eligibility against one rulebook. It is immutable and safe
-// for concurrent use.
-type Engine struct {
-	rs *wk.RuleSet
-}
-
-// New compiles the rulebook's eligibility rules. A rule that reads an
-// unknown field, has a type error or computes an unknown output fails here,
-// with the rule id and file:line, never at decision time.
-func New(rb *wk.Rulebook) (*Engine, error) {
-	rs, err := wk.Compile(rb, spec)
-	if err != nil {
-		return nil, err
-	}
-	return &Engine{rs: rs}, nil
+	Out          *Decision         `expr:"out"`
 }
 
 // Decision says whether a person may enter wijk-werken on a date, and why
 // not; and who refers them.
 type Decision struct {
 	Date     wk.Date `json:"date"`
-	Eligible bool    `json:"eligible"`
+	Eligible bool    `json:"eligible" path:"eligibility.eligible" doc:"may the person enter wijk-werken"`
 	// Referrer is "ocmw" or "vdab" (computed also when not eligible: it
 	// follows from the income).
-	Referrer string      `json:"referrer"`
-	Reasons  []wk.Reason `json:"reasons"`
+	Referrer string      `json:"referrer" expr:"referrer" path:"eligibility.referrer" doc:"ocmw or vdab"`
+	Reasons  []wk.Reason `json:"reasons" path:"eligibility.reasons" doc:"reason codes when not"`
 	Trace    *wk.Trace   `json:"trace,omitempty"`
 }
+
+// Areas declares the area this package decides in a combined decision.
+var Areas = area.Package{
+	RuleAreas: []string{Area},
+	Areas: []area.Definition{{
+		Name: Area, Section: Area,
+		Applies: func(s *area.State) bool { return s.Case.Person != nil },
+		Result:  reflect.TypeFor[*Decision](),
+	}},
+	Compile: func(c *area.Compiler) (map[string]area.DecideFunc, error) {
+		e, err := Compiled(c)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]area.DecideFunc{Area: func(s *area.State) (any, error) { return e.decide(s) }}, nil
+	},
+}
+
+// Engine decides eligibility against one rulebook. It is immutable and safe
+// for concurrent use.
+type Engine struct {
+	rs *area.RuleSet
+}
+
+// New compiles the rulebook's eligibility rules. A rule that reads an
+// unknown field, has a type error or computes an unknown output fails here,
+// with the rule id and file:line, never at decision time.
+func New(rb *wk.Rulebook) (*Engine, error) {
+	rs, err := area.Compile(rb, area.Spec{Area: Area, Env: &env{}})
+	if err != nil {
+		return nil, err
+	}
+	return &Engine{rs: rs}, nil
+}
+
+// Compiled returns the engine of c's rulebook, compiled once per Compiler.
+func Compiled(c *area.Compiler) (*Engine, error) { return area.Memo(c, Area, New) }
 
 // Decide decides eligibility for the case's person on date. The case must
 // have a person with domicile_region and income. Errors: a *dossier.CaseError
@@ -86,26 +93,48 @@ type Decision struct {
 // before any eligibility rule is in force, a *wijkwerken.RuleError for a rule
 // that fails.
 func (e *Engine) Decide(date wk.Date, c *dossier.Case, opts ...wk.Option) (*Decision, error) {
-	o := wk.Apply(opts)
-	if err := check(c, o.Validated); err != nil {
+	s := area.NewState(date, c, opts...)
+	d, err := e.decide(s)
+	if err != nil {
 		return nil, err
 	}
-	en := &env{Person: *c.Person}
+	return d, nil
+}
+
+// DecideIn decides the eligibility of the state's person, once: a second
+// call (or another area's) returns what the first decided.
+func (e *Engine) DecideIn(s *area.State) (*Decision, error) {
+	if r, err, ok := s.Lookup(Area); ok {
+		d, _ := r.(*Decision)
+		return d, err
+	}
+	return e.decide(s)
+}
+
+// decide decides the state's case and puts the decision in the state.
+func (e *Engine) decide(s *area.State) (*Decision, error) {
+	c := s.Case
+	if err := check(c, s.Options.Validated); err != nil {
+		s.Put(Area, nil, err)
+		return nil, err
+	}
+	d := &Decision{Date: s.Date}
+	en := &env{Person: *c.Person, Out: d}
 	if c.Household != nil {
 		en.Household, en.HasHousehold = *c.Household, true
 	}
-	var tr *wk.Trace
-	if o.Trace {
-		tr = &wk.Trace{}
-	}
-	reasons, err := e.rs.Eval(en, date, tr)
+	n := s.TraceLen()
+	reasons, err := e.rs.Eval(en, s.Date, s.Trace)
 	if err != nil {
+		s.Put(Area, nil, err)
 		return nil, err
 	}
 	if reasons == nil {
 		reasons = []wk.Reason{}
 	}
-	return &Decision{Date: date, Eligible: len(reasons) == 0, Referrer: en.Out.Referrer, Reasons: reasons, Trace: tr}, nil
+	d.Eligible, d.Reasons, d.Trace = len(reasons) == 0, reasons, s.Since(n)
+	s.Put(Area, d, nil)
+	return d, nil
 }
 
 // Check reports what the case lacks for an eligibility decision, or what is

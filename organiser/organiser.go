@@ -11,7 +11,10 @@
 package organiser
 
 import (
+	"reflect"
+
 	wk "github.com/openwijkwerken/wijkwerken"
+	"github.com/openwijkwerken/wijkwerken/area"
 	"github.com/openwijkwerken/wijkwerken/dossier"
 )
 
@@ -24,22 +27,36 @@ type organiserEnv struct {
 }
 
 type env struct {
-	wk.Env
+	area.Env
 	Organiser organiserEnv `expr:"organiser"`
 }
 
-var spec = wk.AreaSpec{Area: Area, Env: &env{}}
+// Areas declares the area this package decides in a combined decision.
+var Areas = area.Package{
+	RuleAreas: []string{Area},
+	Areas: []area.Definition{{
+		Name: Area, Section: Area, Result: reflect.TypeFor[*Decision](),
+		Applies: func(s *area.State) bool { return HasData(s.Case) },
+	}},
+	Compile: func(c *area.Compiler) (map[string]area.DecideFunc, error) {
+		e, err := area.Memo(c, Area, New)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]area.DecideFunc{Area: func(s *area.State) (any, error) { return e.decide(s) }}, nil
+	},
+}
 
 // Engine decides organisers against one rulebook. It is immutable and safe
 // for concurrent use.
 type Engine struct {
-	rs *wk.RuleSet
+	rs *area.RuleSet
 }
 
 // New compiles the rulebook's organiser rules. A rule that reads an unknown
 // field or has a type error fails here, with the rule id and file:line.
 func New(rb *wk.Rulebook) (*Engine, error) {
-	rs, err := wk.Compile(rb, spec)
+	rs, err := area.Compile(rb, area.Spec{Area: Area, Env: &env{}})
 	if err != nil {
 		return nil, err
 	}
@@ -50,8 +67,8 @@ func New(rb *wk.Rulebook) (*Engine, error) {
 type Decision struct {
 	Date        wk.Date     `json:"date"`
 	Inhabitants int         `json:"inhabitants"`
-	Valid       bool        `json:"valid"`
-	Reasons     []wk.Reason `json:"reasons"`
+	Valid       bool        `json:"valid" path:"organiser.valid" doc:"the organiser's area has at least the minimum number of inhabitants"`
+	Reasons     []wk.Reason `json:"reasons" path:"organiser.reasons" doc:"organiser_area_too_small"`
 	Trace       *wk.Trace   `json:"trace,omitempty"`
 }
 
@@ -66,29 +83,39 @@ func HasData(c *dossier.Case) bool {
 // invalid field, a *wijkwerken.NotInForceError for a date before any
 // organiser rule is in force, a *wijkwerken.RuleError for a rule that fails.
 func (e *Engine) Decide(date wk.Date, c *dossier.Case, opts ...wk.Option) (*Decision, error) {
-	o := wk.Apply(opts)
-	if c == nil || c.Organiser == nil {
+	return e.decide(area.NewState(date, c, opts...))
+}
+
+func (e *Engine) decide(s *area.State) (*Decision, error) {
+	d, err := e.judge(s)
+	s.Put(Area, d, err)
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+func (e *Engine) judge(s *area.State) (*Decision, error) {
+	c := s.Case
+	if c.Organiser == nil {
 		return nil, dossier.Require(Area, dossier.Field{Path: "case.organiser"})
 	}
 	if err := dossier.Require(Area, dossier.Field{Path: "case.organiser.inhabitants", Present: c.Organiser.Inhabitants != nil}); err != nil {
 		return nil, err
 	}
-	if !o.Validated {
+	if !s.Options.Validated {
 		if err := c.Validate(); err != nil {
 			return nil, err
 		}
 	}
 	en := &env{Organiser: organiserEnv{Inhabitants: *c.Organiser.Inhabitants}}
-	var tr *wk.Trace
-	if o.Trace {
-		tr = &wk.Trace{}
-	}
-	reasons, err := e.rs.Eval(en, date, tr)
+	n := s.TraceLen()
+	reasons, err := e.rs.Eval(en, s.Date, s.Trace)
 	if err != nil {
 		return nil, err
 	}
 	if reasons == nil {
 		reasons = []wk.Reason{}
 	}
-	return &Decision{Date: date, Inhabitants: en.Organiser.Inhabitants, Valid: len(reasons) == 0, Reasons: reasons, Trace: tr}, nil
+	return &Decision{Date: s.Date, Inhabitants: en.Organiser.Inhabitants, Valid: len(reasons) == 0, Reasons: reasons, Trace: s.Since(n)}, nil
 }

@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	wk "github.com/openwijkwerken/wijkwerken"
+	"github.com/openwijkwerken/wijkwerken/area"
 	"github.com/openwijkwerken/wijkwerken/dossier"
 	"github.com/shopspring/decimal"
 )
@@ -163,7 +164,10 @@ func (e *Engine) rankOne(a Assignment, req dossier.Request, act *Decision, c Can
 		r.Explanation = []string{"the case could not be decided"}
 		return r
 	}
-	check, err := e.checkWorker(a.Date, &cc, act, nil, nil)
+	// The activity is decided once for every candidate.
+	st := area.NewState(a.Date, &cc)
+	st.Put(Area, act, nil)
+	check, err := e.checkAssignment(st)
 	if err != nil {
 		r.Excluded, r.Error = true, err.Error()
 		r.Explanation = []string{"the case could not be decided"}

@@ -24,6 +24,7 @@ import (
 	"reflect"
 
 	wk "github.com/openwijkwerken/wijkwerken"
+	"github.com/openwijkwerken/wijkwerken/area"
 	"github.com/openwijkwerken/wijkwerken/dossier"
 	"github.com/openwijkwerken/wijkwerken/eligibility"
 	"github.com/openwijkwerken/wijkwerken/trajectory"
@@ -43,66 +44,82 @@ type has struct {
 }
 
 type env struct {
-	wk.Env
+	area.Env
 	Request   *dossier.Request   `expr:"request"`
 	Organiser *dossier.Organiser `expr:"organiser"`
 	Has       *has               `expr:"has"`
-	Out       *struct {
-		Catalogue []string `expr:"catalogue"`
-	} `expr:"out"`
+	Out       *Decision          `expr:"out"`
 }
 
 type assignmentEnv struct {
-	wk.Env
+	area.Env
 	Request    *dossier.Request    `expr:"request"`
 	Trajectory *dossier.Trajectory `expr:"trajectory"`
 }
 
 type csEnv struct {
-	wk.Env
+	area.Env
 	Person *dossier.Person `expr:"person"`
 }
 
 type planEnv struct {
-	wk.Env
+	area.Env
 	Plan *dossier.CommunityService `expr:"plan"`
-	Out  *struct {
-		Allowance decimal.Decimal `expr:"allowance"`
-	} `expr:"out"`
+	Out  *CommunityService         `expr:"out"`
 }
 
 func newEnv() *env {
-	e := &env{Request: &dossier.Request{}, Organiser: &dossier.Organiser{}, Has: &has{}}
-	e.Out = &struct {
-		Catalogue []string `expr:"catalogue"`
-	}{}
-	return e
+	return &env{Request: &dossier.Request{}, Organiser: &dossier.Organiser{}, Has: &has{}, Out: &Decision{}}
 }
 
 func newPlanEnv() *planEnv {
-	e := &planEnv{Plan: &dossier.CommunityService{}}
-	e.Out = &struct {
-		Allowance decimal.Decimal `expr:"allowance"`
-	}{}
-	return e
+	return &planEnv{Plan: &dossier.CommunityService{}, Out: &CommunityService{Allowance: new(decimal.Decimal)}}
 }
 
-var (
-	spec = wk.AreaSpec{Area: Area, Env: newEnv(), Outputs: []wk.Output{
-		{Name: "catalogue", Type: reflect.TypeOf([]string(nil)), Set: func(e, v any) { e.(*env).Out.Catalogue = v.([]string) }},
-	}}
-	assignmentSpec = wk.AreaSpec{Area: AreaAssignment, Env: &assignmentEnv{Request: &dossier.Request{}, Trajectory: &dossier.Trajectory{}}}
-	csSpec         = wk.AreaSpec{Area: AreaCommunityService, Env: &csEnv{Person: &dossier.Person{}}}
-	planSpec       = wk.AreaSpec{Area: AreaPlan, Env: newPlanEnv(), Outputs: []wk.Output{
-		{Name: "allowance", Type: reflect.TypeOf(decimal.Decimal{}), Set: func(e, v any) { e.(*planEnv).Out.Allowance = v.(decimal.Decimal) }},
-	}}
-)
+// Areas declares the areas this package decides in a combined decision:
+// the activity, the whole assignment (after the person's eligibility and
+// the request's hours) and gemeenschapsdienst.
+var Areas = area.Package{
+	RuleAreas: []string{Area, AreaAssignment, AreaCommunityService, AreaPlan},
+	Areas: []area.Definition{
+		{Name: Area, Section: Area, Result: reflect.TypeFor[*Decision](),
+			Applies: func(s *area.State) bool {
+				q := s.Case.Request
+				return q != nil && (q.Activity != "" || q.User.Type != "")
+			}},
+		{Name: AreaAssignment, Section: Area, After: []string{Area, eligibility.Area, trajectory.AreaHours}, Result: reflect.TypeFor[*AssignmentCheck](),
+			Applies: func(s *area.State) bool {
+				c := s.Case
+				if c.Person == nil || c.Trajectory == nil || c.Trajectory.Start.IsZero() {
+					return false
+				}
+				// The whole assignment, when the areas it rests on could decide.
+				_, _, okA := area.Get[*Decision](s, Area)
+				_, _, okE := area.Get[*eligibility.Decision](s, eligibility.Area)
+				_, _, okH := area.Get[*trajectory.Hours](s, trajectory.AreaHours)
+				return okA && okE && okH
+			}},
+		{Name: AreaCommunityService, Section: AreaCommunityService, Result: reflect.TypeFor[*CommunityService](),
+			Applies: func(s *area.State) bool { return s.Case.Person != nil || s.Case.CommunityService != nil }},
+	},
+	Compile: func(c *area.Compiler) (map[string]area.DecideFunc, error) {
+		e, err := Compiled(c)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]area.DecideFunc{
+			Area:                 func(s *area.State) (any, error) { return e.activityIn(s) },
+			AreaAssignment:       func(s *area.State) (any, error) { return e.assignmentIn(s) },
+			AreaCommunityService: func(s *area.State) (any, error) { return e.communityService(s) },
+		}, nil
+	},
+}
 
 // Engine decides placements and gemeenschapsdienst against one rulebook.
 // It is immutable and safe for concurrent use.
 type Engine struct {
 	rb                             *wk.Rulebook
-	activity, assignment, cs, plan *wk.RuleSet
+	activity, assignment, cs, plan *area.RuleSet
 	eligibility                    *eligibility.Engine
 	trajectory                     *trajectory.Engine
 }
@@ -113,10 +130,23 @@ type Engine struct {
 func New(rb *wk.Rulebook) (*Engine, error) {
 	el, err1 := eligibility.New(rb)
 	te, err2 := trajectory.New(rb)
-	if err := wk.JoinLoadErrors(err1, err2); err != nil {
+	if err := area.JoinErrors(err1, err2); err != nil {
 		return nil, err
 	}
 	return WithEngines(el, te)
+}
+
+// Compiled returns the engine of c's rulebook, compiled once per Compiler
+// (with the eligibility and trajectory engines of the same Compiler).
+func Compiled(c *area.Compiler) (*Engine, error) {
+	return area.Memo(c, Area, func(*wk.Rulebook) (*Engine, error) {
+		el, err1 := eligibility.Compiled(c)
+		te, err2 := trajectory.Compiled(c)
+		if err := area.JoinErrors(err1, err2); err != nil {
+			return nil, err
+		}
+		return WithEngines(el, te)
+	})
 }
 
 // WithEngines compiles the placement rules of the trajectory engine's
@@ -128,16 +158,21 @@ func WithEngines(el *eligibility.Engine, te *trajectory.Engine) (*Engine, error)
 	e := &Engine{rb: rb, eligibility: el, trajectory: te}
 	var errs []error
 	for _, c := range []struct {
-		rs   **wk.RuleSet
-		spec wk.AreaSpec
-	}{{&e.activity, spec}, {&e.assignment, assignmentSpec}, {&e.cs, csSpec}, {&e.plan, planSpec}} {
-		rs, err := wk.Compile(rb, c.spec)
+		rs   **area.RuleSet
+		spec area.Spec
+	}{
+		{&e.activity, area.Spec{Area: Area, Env: newEnv()}},
+		{&e.assignment, area.Spec{Area: AreaAssignment, Env: &assignmentEnv{Request: &dossier.Request{}, Trajectory: &dossier.Trajectory{}}}},
+		{&e.cs, area.Spec{Area: AreaCommunityService, Env: &csEnv{Person: &dossier.Person{}}}},
+		{&e.plan, area.Spec{Area: AreaPlan, Env: newPlanEnv()}},
+	} {
+		rs, err := area.Compile(rb, c.spec)
 		if err != nil {
 			errs = append(errs, err)
 		}
 		*c.rs = rs
 	}
-	if err := wk.JoinLoadErrors(errs...); err != nil {
+	if err := area.JoinErrors(errs...); err != nil {
 		return nil, err
 	}
 	return e, nil
@@ -151,18 +186,11 @@ type Decision struct {
 	Date wk.Date `json:"date"`
 	// Allowed: the user is in Flanders, the activity is in the catalogue of
 	// the user's type and, when the organiser has its own list, in that list.
-	Allowed bool `json:"allowed"`
+	Allowed bool `json:"allowed" path:"placement.allowed" doc:"may this user have this activity done, here, now"`
 	// Catalogue is the reference catalogue of the user's type on the date.
-	Catalogue []string    `json:"catalogue"`
-	Reasons   []wk.Reason `json:"reasons"`
+	Catalogue []string    `json:"catalogue" expr:"catalogue"`
+	Reasons   []wk.Reason `json:"reasons" path:"placement.reasons" doc:"why not"`
 	Trace     *wk.Trace   `json:"trace,omitempty"`
-}
-
-func newTrace(o wk.Options) *wk.Trace {
-	if o.Trace {
-		return &wk.Trace{}
-	}
-	return nil
 }
 
 func nonNil(r []wk.Reason) []wk.Reason {
@@ -177,11 +205,42 @@ func nonNil(r []wk.Reason) []wk.Reason {
 // request.user.region and request.activity; case.organiser.activities, when
 // given, narrows the catalogue.
 func (e *Engine) Decide(date wk.Date, c *dossier.Case, opts ...wk.Option) (*Decision, error) {
-	o := wk.Apply(opts)
-	if err := e.checkRequest(c, o.Validated); err != nil {
+	return e.activityIn(area.NewState(date, c, opts...))
+}
+
+// activityIn decides the state's activity once.
+func (e *Engine) activityIn(s *area.State) (*Decision, error) {
+	if r, err, ok := s.Lookup(Area); ok {
+		d, _ := r.(*Decision)
+		return d, err
+	}
+	d, err := e.decideActivity(s)
+	s.Put(Area, d, err)
+	if err != nil {
 		return nil, err
 	}
-	return e.decide(date, c, newTrace(o))
+	return d, nil
+}
+
+func (e *Engine) decideActivity(s *area.State) (*Decision, error) {
+	c := s.Case
+	if err := e.checkRequest(c, s.Options.Validated); err != nil {
+		return nil, err
+	}
+	en := newEnv()
+	en.Request = c.Request
+	if c.Organiser != nil {
+		en.Organiser = c.Organiser
+		en.Has.Organiser = true
+	}
+	d := en.Out
+	n := s.TraceLen()
+	reasons, err := e.activity.Eval(en, s.Date, s.Trace)
+	if err != nil {
+		return nil, err
+	}
+	d.Date, d.Allowed, d.Reasons, d.Trace = s.Date, len(reasons) == 0, nonNil(reasons), s.Since(n)
+	return d, nil
 }
 
 func (e *Engine) checkRequest(c *dossier.Case, validated bool) error {
@@ -200,25 +259,11 @@ func (e *Engine) checkRequest(c *dossier.Case, validated bool) error {
 		dossier.Field{Path: "case.request.activity", Present: r.Activity != ""})
 }
 
-func (e *Engine) decide(date wk.Date, c *dossier.Case, tr *wk.Trace) (*Decision, error) {
-	en := newEnv()
-	en.Request = c.Request
-	if c.Organiser != nil {
-		en.Organiser = c.Organiser
-		en.Has.Organiser = true
-	}
-	reasons, err := e.activity.Eval(en, date, tr)
-	if err != nil {
-		return nil, err
-	}
-	return &Decision{Date: date, Allowed: len(reasons) == 0, Catalogue: en.Out.Catalogue, Reasons: nonNil(reasons), Trace: tr}, nil
-}
-
 // AssignmentCheck is whether a worker may do an assignment: every reason
 // from every check, not the first.
 type AssignmentCheck struct {
 	Date    wk.Date `json:"date"`
-	Allowed bool    `json:"allowed"`
+	Allowed bool    `json:"allowed" path:"placement.assignment_allowed" doc:"may this worker do this assignment now: eligible, in the trajectory, hours left, activity allowed"`
 	// Eligibility, Hours and Activity are the decisions the check rests on.
 	Eligibility *eligibility.Decision `json:"eligibility"`
 	Hours       *trajectory.Hours     `json:"hours"`
@@ -226,7 +271,7 @@ type AssignmentCheck struct {
 	// Reasons: the eligibility reasons, trajectory_not_started, the hours
 	// reasons (month_limit, year_limit, trajectory_ended) and the activity
 	// reasons, in that order.
-	Reasons []wk.Reason `json:"reasons"`
+	Reasons []wk.Reason `json:"reasons" path:"placement.assignment_reasons" doc:"every reason against the assignment"`
 	Trace   *wk.Trace   `json:"trace,omitempty"`
 }
 
@@ -236,8 +281,31 @@ type AssignmentCheck struct {
 // and the activity allowed for the user. The case needs a person, a
 // trajectory with its start and a request with its date, user and activity.
 func (e *Engine) CheckAssignment(date wk.Date, c *dossier.Case, opts ...wk.Option) (*AssignmentCheck, error) {
-	o := wk.Apply(opts)
-	if err := e.checkRequest(c, o.Validated); err != nil {
+	s := area.NewState(date, c, opts...)
+	a, err := e.assignmentIn(s)
+	if err != nil {
+		return nil, err
+	}
+	a.Trace = s.Trace // with every step the check rests on
+	return a, nil
+}
+
+// assignmentIn checks the state's assignment, deciding what it rests on
+// (the activity, the person's eligibility, the request's hours) when the
+// state does not hold them yet.
+func (e *Engine) assignmentIn(s *area.State) (*AssignmentCheck, error) {
+	a, err := e.checkAssignment(s)
+	s.Put(AreaAssignment, a, err)
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+func (e *Engine) checkAssignment(s *area.State) (*AssignmentCheck, error) {
+	c := s.Case
+	act, err := e.activityIn(s)
+	if err != nil {
 		return nil, err
 	}
 	if err := dossier.Require(AreaAssignment,
@@ -246,48 +314,16 @@ func (e *Engine) CheckAssignment(date wk.Date, c *dossier.Case, opts ...wk.Optio
 		dossier.Field{Path: "case.request.date", Present: !c.Request.Date.IsZero()}); err != nil {
 		return nil, err
 	}
-	tr := newTrace(o)
-	act, err := e.decide(date, c, tr)
+	el, err := e.eligibility.DecideIn(s)
 	if err != nil {
 		return nil, err
 	}
-	return e.checkWorker(date, c, act, tr, opts)
-}
-
-// checkWorker completes an assignment check whose activity decision is
-// known (Match decides the activity once for all candidates).
-func (e *Engine) checkWorker(date wk.Date, c *dossier.Case, act *Decision, tr *wk.Trace, opts []wk.Option) (*AssignmentCheck, error) {
-	el, err := e.eligibility.Decide(date, c, opts...)
+	h, err := e.trajectory.HoursIn(s)
 	if err != nil {
 		return nil, err
 	}
-	h, err := e.trajectory.Hours(date, c, opts...)
-	if err != nil {
-		return nil, err
-	}
-	return e.combine(date, c, el, h, act, tr, true)
-}
-
-// AssignmentFrom completes an assignment check from decisions the caller
-// already holds for the same case and date: the person's eligibility, the
-// request's hours and the activity. It runs only the rules those do not
-// (trajectory_not_started). decision.Engine uses it so that a combined
-// decision decides each area once.
-//
-// With WithTrace, the check's trace holds the steps of its own rules only
-// (the caller holds the others').
-func (e *Engine) AssignmentFrom(date wk.Date, c *dossier.Case, el *eligibility.Decision, h *trajectory.Hours, act *Decision, opts ...wk.Option) (*AssignmentCheck, error) {
-	if el == nil || h == nil || act == nil || c == nil || c.Request == nil || c.Trajectory == nil {
-		return nil, dossier.Require(AreaAssignment, dossier.Field{Path: "case.person"}, dossier.Field{Path: "case.trajectory"}, dossier.Field{Path: "case.request"})
-	}
-	return e.combine(date, c, el, h, act, newTrace(wk.Apply(opts)), false)
-}
-
-// combine adds the assignment's own rules to the decisions it rests on.
-// A trace, when tr is not nil, gets the steps of the eligibility and the
-// hours first when withInputs is set.
-func (e *Engine) combine(date wk.Date, c *dossier.Case, el *eligibility.Decision, h *trajectory.Hours, act *Decision, tr *wk.Trace, withInputs bool) (*AssignmentCheck, error) {
-	started, err := e.assignment.Eval(&assignmentEnv{Request: c.Request, Trajectory: c.Trajectory}, date, tr)
+	n := s.TraceLen()
+	started, err := e.assignment.Eval(&assignmentEnv{Request: c.Request, Trajectory: c.Trajectory}, s.Date, s.Trace)
 	if err != nil {
 		return nil, err
 	}
@@ -296,12 +332,8 @@ func (e *Engine) combine(date wk.Date, c *dossier.Case, el *eligibility.Decision
 	reasons = append(reasons, started...)
 	reasons = append(reasons, h.Reasons...)
 	reasons = append(reasons, act.Reasons...)
-	if tr != nil && withInputs {
-		steps := append(append([]wk.Step{}, el.Trace.Steps...), h.Trace.Steps...)
-		tr.Steps = append(steps, tr.Steps...)
-	}
-	return &AssignmentCheck{Date: date, Allowed: len(reasons) == 0, Eligibility: el, Hours: h, Activity: act,
-		Reasons: nonNil(reasons), Trace: tr}, nil
+	return &AssignmentCheck{Date: s.Date, Allowed: len(reasons) == 0, Eligibility: el, Hours: h, Activity: act,
+		Reasons: nonNil(reasons), Trace: s.Since(n)}, nil
 }
 
 // CommunityService is gemeenschapsdienst for a person and a plan.
@@ -309,29 +341,42 @@ type CommunityService struct {
 	Date wk.Date `json:"date"`
 	// Eligible: the person falls under gemeenschapsdienst on the date (set
 	// when the case has a person).
-	Eligible *bool `json:"eligible,omitempty"`
+	Eligible *bool `json:"eligible,omitempty" path:"community_service.eligible" doc:"the person falls under gemeenschapsdienst"`
 	// PlanValid: the plan alone meets the conditions (set when the case has
 	// a community_service plan).
-	PlanValid *bool `json:"plan_valid,omitempty"`
+	PlanValid *bool `json:"plan_valid,omitempty" path:"community_service.plan_valid" doc:"the plan meets the conditions"`
 	// Allowance is the plan's monthly allowance on top of the benefit.
-	Allowance *decimal.Decimal `json:"allowance,omitempty"`
+	Allowance *decimal.Decimal `json:"allowance,omitempty" expr:"allowance" path:"community_service.allowance" doc:"the monthly allowance on top of the benefit"`
 	// PersonReasons and PlanReasons are why not; Reasons is both together,
 	// each code once.
 	PersonReasons []wk.Reason `json:"person_reasons"`
 	PlanReasons   []wk.Reason `json:"plan_reasons"`
-	Reasons       []wk.Reason `json:"reasons"`
+	Reasons       []wk.Reason `json:"reasons" path:"community_service.reasons" doc:"the person's and the plan's reasons"`
 	Trace         *wk.Trace   `json:"trace,omitempty"`
 }
 
 // CommunityService decides gemeenschapsdienst on date for the case's person
-// (person.income and person.jobseeking_since) and plan
-// (case.community_service); at least one of them must be given.
+// (person.income, person.jobseeking_since, person.community_service_exemption)
+// and plan (case.community_service); at least one of them must be given.
 func (e *Engine) CommunityService(date wk.Date, c *dossier.Case, opts ...wk.Option) (*CommunityService, error) {
-	if c == nil || (c.Person == nil && c.CommunityService == nil) {
+	return e.communityService(area.NewState(date, c, opts...))
+}
+
+func (e *Engine) communityService(s *area.State) (*CommunityService, error) {
+	r, err := e.decideCommunityService(s)
+	s.Put(AreaCommunityService, r, err)
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+func (e *Engine) decideCommunityService(s *area.State) (*CommunityService, error) {
+	c, date := s.Case, s.Date
+	if c.Person == nil && c.CommunityService == nil {
 		return nil, dossier.Require(AreaCommunityService, dossier.Field{Path: "case.person"}, dossier.Field{Path: "case.community_service"})
 	}
-	o := wk.Apply(opts)
-	if !o.Validated {
+	if !s.Options.Validated {
 		if err := c.Validate(); err != nil {
 			return nil, err
 		}
@@ -349,10 +394,12 @@ func (e *Engine) CommunityService(date wk.Date, c *dossier.Case, opts ...wk.Opti
 	if err := dossier.Require(AreaCommunityService, fields...); err != nil {
 		return nil, err
 	}
-	tr := newTrace(o)
-	r := &CommunityService{Date: date, PersonReasons: []wk.Reason{}, PlanReasons: []wk.Reason{}}
+	n := s.TraceLen()
+	en := newPlanEnv()
+	r := en.Out
+	r.Date, r.PersonReasons, r.PlanReasons = date, []wk.Reason{}, []wk.Reason{}
 	if c.Person != nil {
-		reasons, err := e.cs.Eval(&csEnv{Person: c.Person}, date, tr)
+		reasons, err := e.cs.Eval(&csEnv{Person: c.Person}, date, s.Trace)
 		if err != nil {
 			return nil, err
 		}
@@ -360,15 +407,15 @@ func (e *Engine) CommunityService(date wk.Date, c *dossier.Case, opts ...wk.Opti
 		r.Eligible, r.PersonReasons = &ok, nonNil(reasons)
 	}
 	if c.CommunityService != nil {
-		en := newPlanEnv()
 		en.Plan = c.CommunityService
-		reasons, err := e.plan.Eval(en, date, tr)
+		reasons, err := e.plan.Eval(en, date, s.Trace)
 		if err != nil {
 			return nil, err
 		}
 		ok := len(reasons) == 0
-		allowance := en.Out.Allowance
-		r.PlanValid, r.PlanReasons, r.Allowance = &ok, nonNil(reasons), &allowance
+		r.PlanValid, r.PlanReasons = &ok, nonNil(reasons)
+	} else {
+		r.Allowance = nil
 	}
 	seen := map[string]bool{}
 	r.Reasons = []wk.Reason{}
@@ -378,6 +425,6 @@ func (e *Engine) CommunityService(date wk.Date, c *dossier.Case, opts ...wk.Opti
 			r.Reasons = append(r.Reasons, x)
 		}
 	}
-	r.Trace = tr
+	r.Trace = s.Since(n)
 	return r, nil
 }

@@ -4,6 +4,7 @@ import (
 	"sort"
 
 	wk "github.com/openwijkwerken/wijkwerken"
+	"github.com/openwijkwerken/wijkwerken/area"
 	"github.com/openwijkwerken/wijkwerken/dossier"
 )
 
@@ -70,14 +71,14 @@ func (e *Engine) EvaluationSchedule(date wk.Date, c *dossier.Case) ([]Deadline, 
 func (e *Engine) dueAfter(c *dossier.Case, anchor wk.Date) (wk.Date, error) {
 	t := *c.Trajectory
 	t.Evaluations = []wk.Date{anchor}
-	p, err := e.period1(anchor, &dossier.Case{Person: c.Person, Trajectory: &t}, false)
+	p, err := e.decidePeriod(area.NewState(anchor, &dossier.Case{Person: c.Person, Trajectory: &t}))
 	if err != nil {
 		return wk.Date{}, err
 	}
-	if !p.Out.NextEvaluationDue.After(anchor) {
+	if !p.NextEvaluationDue.After(anchor) {
 		return anchor.AddDays(1), nil
 	}
-	return p.Out.NextEvaluationDue, nil
+	return p.NextEvaluationDue, nil
 }
 
 func firstAfter(ds []wk.Date, d wk.Date) wk.Date {
@@ -101,7 +102,7 @@ const (
 // Status is the state of a trajectory on a date.
 type Status struct {
 	Date  wk.Date `json:"date"`
-	State string  `json:"state"`
+	State string  `json:"state" path:"trajectory.status" doc:"not_started, active, suspended, ended or expired on the decision date"`
 	// EndReason is the outflow (job, training, twe, werk_zorg, other) of an
 	// ended trajectory.
 	EndReason    string  `json:"end_reason,omitempty"`
@@ -114,11 +115,19 @@ type Status struct {
 // day the rules give (suspensions do not move it: the sources say nothing
 // of that).
 func (e *Engine) Status(date wk.Date, c *dossier.Case) (*Status, error) {
-	d, err := e.Decide(date, c)
+	return e.status(area.NewState(date, c))
+}
+
+// status derives the state's trajectory status from its period.
+func (e *Engine) status(s *area.State) (*Status, error) {
+	d, err := e.period(s)
 	if err != nil {
+		s.Put(AreaStatus, nil, err)
 		return nil, err
 	}
-	return StatusFrom(date, c, d), nil
+	st := StatusFrom(s.Date, s.Case, d)
+	s.Put(AreaStatus, st, nil)
+	return st, nil
 }
 
 // StatusFrom is Status from the trajectory decision d already made for the

@@ -15,6 +15,7 @@ import (
 	"sort"
 
 	wk "github.com/openwijkwerken/wijkwerken"
+	"github.com/openwijkwerken/wijkwerken/area"
 	"github.com/openwijkwerken/wijkwerken/dossier"
 )
 
@@ -23,69 +24,68 @@ const (
 	Area          = "trajectory"
 	AreaHours     = "hours"
 	AreaAgreement = "agreement"
+	// AreaStatus names the trajectory's status in a combined decision (it
+	// is derived from the period, by no rules of its own).
+	AreaStatus = "status"
 )
 
 type env struct {
-	wk.Env
+	area.Env
 	Person     dossier.Person     `expr:"person"`
 	Trajectory dossier.Trajectory `expr:"trajectory"`
-	Out        struct {
-		Transitional      bool    `expr:"transitional"`
-		LastDay           wk.Date `expr:"last_day"`
-		NextEvaluationDue wk.Date `expr:"next_evaluation_due"`
-		EvaluationOverdue bool    `expr:"evaluation_overdue"`
-	} `expr:"out"`
+	Out        *Decision          `expr:"out"`
 }
 
 type hoursEnv struct {
-	wk.Env
+	area.Env
 	Request    dossier.Request    `expr:"request"`
 	Trajectory dossier.Trajectory `expr:"trajectory"`
 	LastDay    wk.Date            `expr:"last_day"`
-	Out        struct {
-		Counted         int  `expr:"counted"`
-		MonthRemaining  int  `expr:"month_remaining"`
-		YearRemaining   int  `expr:"year_remaining"`
-		TrajectoryEnded bool `expr:"trajectory_ended"`
-		Allowed         int  `expr:"allowed"`
-	} `expr:"out"`
+	Out        *Hours             `expr:"out"`
 }
 
 type agreementEnv struct {
-	wk.Env
+	area.Env
 	Agreement    dossier.Agreement `expr:"agreement"`
 	Transitional bool              `expr:"transitional"`
 	PlanYearMax  int               `expr:"plan_year_max"`
 }
 
-var (
-	intType  = reflect.TypeOf(0)
-	boolType = reflect.TypeOf(false)
-	dateType = reflect.TypeOf(wk.Date{})
-)
-
-var spec = wk.AreaSpec{Area: Area, Env: &env{}, Outputs: []wk.Output{
-	{Name: "transitional", Type: boolType, Set: func(e, v any) { e.(*env).Out.Transitional = v.(bool) }},
-	{Name: "last_day", Type: dateType, Set: func(e, v any) { e.(*env).Out.LastDay = v.(wk.Date) }},
-	{Name: "next_evaluation_due", Type: dateType, Set: func(e, v any) { e.(*env).Out.NextEvaluationDue = v.(wk.Date) }},
-	{Name: "evaluation_overdue", Type: boolType, Set: func(e, v any) { e.(*env).Out.EvaluationOverdue = v.(bool) }},
-}}
-
-var hoursSpec = wk.AreaSpec{Area: AreaHours, Env: &hoursEnv{}, Outputs: []wk.Output{
-	{Name: "counted", Type: intType, Set: func(e, v any) { e.(*hoursEnv).Out.Counted = v.(int) }},
-	{Name: "month_remaining", Type: intType, Set: func(e, v any) { e.(*hoursEnv).Out.MonthRemaining = v.(int) }},
-	{Name: "year_remaining", Type: intType, Set: func(e, v any) { e.(*hoursEnv).Out.YearRemaining = v.(int) }},
-	{Name: "trajectory_ended", Type: boolType, Set: func(e, v any) { e.(*hoursEnv).Out.TrajectoryEnded = v.(bool) }},
-	{Name: "allowed", Type: intType, Set: func(e, v any) { e.(*hoursEnv).Out.Allowed = v.(int) }},
-}}
-
-var agreementSpec = wk.AreaSpec{Area: AreaAgreement, Env: &agreementEnv{}}
+// Areas declares the areas this package decides in a combined decision:
+// the period (with its status), the afsprakenblad and the hours of a
+// request.
+var Areas = area.Package{
+	RuleAreas: []string{Area, AreaHours, AreaAgreement},
+	Areas: []area.Definition{
+		{Name: Area, Section: Area, Result: reflect.TypeFor[*Decision](),
+			Applies: func(s *area.State) bool { return s.Case.Trajectory != nil }},
+		{Name: AreaStatus, Section: Area, After: []string{Area}, Result: reflect.TypeFor[*Status](),
+			Applies: func(s *area.State) bool { return s.Case.Trajectory != nil }},
+		{Name: AreaAgreement, Section: AreaAgreement, After: []string{Area}, Result: reflect.TypeFor[*AgreementCheck](),
+			Applies: func(s *area.State) bool { return s.Case.Trajectory != nil && s.Case.Trajectory.Agreement != nil }},
+		{Name: AreaHours, Section: AreaHours, After: []string{Area}, Result: reflect.TypeFor[*Hours](),
+			Applies: func(s *area.State) bool { return s.Case.Request != nil }},
+	},
+	Compile: func(c *area.Compiler) (map[string]area.DecideFunc, error) {
+		e, err := Compiled(c)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]area.DecideFunc{
+			Area:          func(s *area.State) (any, error) { return e.period(s) },
+			AreaStatus:    func(s *area.State) (any, error) { return e.status(s) },
+			AreaAgreement: func(s *area.State) (any, error) { return e.agreement(s) },
+			AreaHours:     func(s *area.State) (any, error) { return e.hours(s) },
+		}, nil
+	},
+}
 
 // Engine decides trajectories against one rulebook. It is immutable and
 // safe for concurrent use.
 type Engine struct {
 	rb                        *wk.Rulebook
-	period, hours, agreement  *wk.RuleSet
+	periodRules, hoursRules   *area.RuleSet
+	agreementRules            *area.RuleSet
 	monthMaxEver, yearMaxEver int
 }
 
@@ -95,22 +95,29 @@ func New(rb *wk.Rulebook) (*Engine, error) {
 	e := &Engine{rb: rb}
 	var errs []error
 	for _, c := range []struct {
-		rs   **wk.RuleSet
-		spec wk.AreaSpec
-	}{{&e.period, spec}, {&e.hours, hoursSpec}, {&e.agreement, agreementSpec}} {
-		rs, err := wk.Compile(rb, c.spec)
+		rs   **area.RuleSet
+		spec area.Spec
+	}{
+		{&e.periodRules, area.Spec{Area: Area, Env: &env{}}},
+		{&e.hoursRules, area.Spec{Area: AreaHours, Env: &hoursEnv{}}},
+		{&e.agreementRules, area.Spec{Area: AreaAgreement, Env: &agreementEnv{}}},
+	} {
+		rs, err := area.Compile(rb, c.spec)
 		if err != nil {
 			errs = append(errs, err)
 		}
 		*c.rs = rs
 	}
-	if err := wk.JoinLoadErrors(errs...); err != nil {
+	if err := area.JoinErrors(errs...); err != nil {
 		return nil, err
 	}
 	e.monthMaxEver = maxEver(rb, "hours.per_month_max")
 	e.yearMaxEver = maxEver(rb, "hours.per_year_max")
 	return e, nil
 }
+
+// Compiled returns the engine of c's rulebook, compiled once per Compiler.
+func Compiled(c *area.Compiler) (*Engine, error) { return area.Memo(c, Area, New) }
 
 // Rulebook returns the rulebook the engine decides with.
 func (e *Engine) Rulebook() *wk.Rulebook { return e.rb }
@@ -135,12 +142,12 @@ type Decision struct {
 	Date wk.Date `json:"date"`
 	// Transitional: the PWA transitional measure applies (and has not
 	// lapsed) on the date.
-	Transitional bool `json:"transitional"`
+	Transitional bool `json:"transitional" expr:"transitional" path:"trajectory.transitional" doc:"the PWA transitional measure applies"`
 	// LastDay is the last day wijk-werk is allowed; zero (JSON null) when the
 	// transitional measure lifts the limit.
-	LastDay           wk.Date   `json:"last_day"`
-	NextEvaluationDue wk.Date   `json:"next_evaluation_due"`
-	EvaluationOverdue bool      `json:"evaluation_overdue"`
+	LastDay           wk.Date   `json:"last_day" expr:"last_day" path:"trajectory.last_day,null" doc:"last allowed day (null under the transitional measure)"`
+	NextEvaluationDue wk.Date   `json:"next_evaluation_due" expr:"next_evaluation_due" path:"trajectory.next_evaluation_due" doc:"evaluation deadline on the decision date"`
+	EvaluationOverdue bool      `json:"evaluation_overdue" expr:"evaluation_overdue" path:"trajectory.evaluation_overdue" doc:"the deadline has passed"`
 	Trace             *wk.Trace `json:"trace,omitempty"`
 }
 
@@ -148,36 +155,40 @@ type Decision struct {
 // trajectory.start; person.pwa_agreement_on_2017_09_30 is read when the
 // case has a person.
 func (e *Engine) Decide(date wk.Date, c *dossier.Case, opts ...wk.Option) (*Decision, error) {
-	o := wk.Apply(opts)
-	if err := e.check(c, o.Validated); err != nil {
-		return nil, err
+	return e.period(area.NewState(date, c, opts...))
+}
+
+// period decides the state's trajectory once and puts it in the state; a
+// second call returns what the first decided.
+func (e *Engine) period(s *area.State) (*Decision, error) {
+	if r, err, ok := s.Lookup(Area); ok {
+		d, _ := r.(*Decision)
+		return d, err
 	}
-	en, err := e.period1(date, c, o.Trace)
+	d, err := e.decidePeriod(s)
+	s.Put(Area, d, err)
 	if err != nil {
 		return nil, err
 	}
-	return &Decision{Date: date, Transitional: en.Out.Transitional, LastDay: en.Out.LastDay,
-		NextEvaluationDue: en.Out.NextEvaluationDue, EvaluationOverdue: en.Out.EvaluationOverdue, Trace: en.trace}, nil
+	return d, nil
 }
 
-type periodResult struct {
-	*env
-	trace *wk.Trace
-}
-
-func (e *Engine) period1(date wk.Date, c *dossier.Case, trace bool) (periodResult, error) {
-	en := &env{Trajectory: *c.Trajectory}
+func (e *Engine) decidePeriod(s *area.State) (*Decision, error) {
+	c := s.Case
+	if err := e.check(c, s.Options.Validated); err != nil {
+		return nil, err
+	}
+	d := &Decision{Date: s.Date}
+	en := &env{Trajectory: *c.Trajectory, Out: d}
 	if c.Person != nil {
 		en.Person = *c.Person
 	}
-	var tr *wk.Trace
-	if trace {
-		tr = &wk.Trace{}
+	n := s.TraceLen()
+	if _, err := e.periodRules.Eval(en, s.Date, s.Trace); err != nil {
+		return nil, err
 	}
-	if _, err := e.period.Eval(en, date, tr); err != nil {
-		return periodResult{}, err
-	}
-	return periodResult{en, tr}, nil
+	d.Trace = s.Since(n)
+	return d, nil
 }
 
 // Check reports what the case lacks for a trajectory decision or what is
@@ -250,67 +261,96 @@ func (e *Engine) checkHours(c *dossier.Case, validated bool) error {
 type Hours struct {
 	Date wk.Date `json:"date"`
 	// Counted is the started hours the request counts.
-	Counted int `json:"counted"`
+	Counted int `json:"counted" expr:"counted" path:"hours.counted" kind:"bookkeeping" doc:"started hours the request counts"`
 	// Allowed is the hours that may be registered: as many as fit under the
 	// month's and the year's limits, none after the trajectory's last day.
-	Allowed int `json:"allowed"`
+	Allowed int `json:"allowed" expr:"allowed" path:"hours.allowed" doc:"hours that may be registered for the request"`
 	// MonthRemaining and YearRemaining are the hours still free before the
 	// request, in the month and the calendar year of request.date.
-	MonthRemaining int         `json:"month_remaining"`
-	YearRemaining  int         `json:"year_remaining"`
-	Reasons        []wk.Reason `json:"reasons"`
-	Trace          *wk.Trace   `json:"trace,omitempty"`
+	MonthRemaining int `json:"month_remaining" expr:"month_remaining" path:"hours.month_remaining" kind:"bookkeeping" doc:"hours still free in the month before the request"`
+	YearRemaining  int `json:"year_remaining" expr:"year_remaining" path:"hours.year_remaining" kind:"bookkeeping" doc:"hours still free in the year before the request"`
+	// TrajectoryEnded: the request falls after the trajectory's last day or
+	// its early end.
+	TrajectoryEnded bool        `json:"trajectory_ended" expr:"trajectory_ended"`
+	Reasons         []wk.Reason `json:"reasons" path:"hours.reasons" doc:"month_limit, year_limit, trajectory_ended"`
+	Trace           *wk.Trace   `json:"trace,omitempty"`
 }
 
 // Hours decides the hours of the case's request on date. The case needs a
 // request with a date; the trajectory, when given, supplies the hours
 // already registered and, when it has a start, the last allowed day.
 func (e *Engine) Hours(date wk.Date, c *dossier.Case, opts ...wk.Option) (*Hours, error) {
-	if c == nil || c.Request == nil {
+	s := area.NewState(date, c, opts...)
+	h, err := e.hours(s)
+	if err != nil {
+		return nil, err
+	}
+	h.Trace = s.Trace // with the period's steps it rests on
+	return h, nil
+}
+
+// HoursIn decides the hours of the state's request, once: a second call (or
+// another area's) returns what the first decided.
+func (e *Engine) HoursIn(s *area.State) (*Hours, error) { return e.hours(s) }
+
+// DecideIn decides the state's trajectory, once: a second call (or another
+// area's) returns what the first decided.
+func (e *Engine) DecideIn(s *area.State) (*Decision, error) { return e.period(s) }
+
+func (e *Engine) hours(s *area.State) (*Hours, error) {
+	if r, err, ok := s.Lookup(AreaHours); ok {
+		h, _ := r.(*Hours)
+		return h, err
+	}
+	h, err := e.decideHours(s)
+	s.Put(AreaHours, h, err)
+	if err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+func (e *Engine) decideHours(s *area.State) (*Hours, error) {
+	c := s.Case
+	if c.Request == nil {
 		return nil, dossier.Require(AreaHours, dossier.Field{Path: "case.request"})
 	}
 	if err := dossier.Require(AreaHours, dossier.Field{Path: "case.request.date", Present: !c.Request.Date.IsZero()}); err != nil {
 		return nil, err
 	}
-	o := wk.Apply(opts)
-	var tr *wk.Trace
-	if o.Trace {
-		tr = &wk.Trace{}
-	}
-	en := &hoursEnv{Request: *c.Request}
-	if err := e.checkHours(c, o.Validated); err != nil {
+	if err := e.checkHours(c, s.Options.Validated); err != nil {
 		return nil, err
 	}
+	h := &Hours{Date: s.Date}
+	en := &hoursEnv{Request: *c.Request, Out: h}
 	if c.Trajectory != nil {
 		en.Trajectory = *c.Trajectory
 	}
+	n := s.TraceLen()
 	if c.Trajectory != nil && !c.Trajectory.Start.IsZero() {
-		p, err := e.period1(date, c, o.Trace)
+		p, err := e.period(s)
 		if err != nil {
 			return nil, err
 		}
-		if p.trace != nil {
-			tr.Steps = append(tr.Steps, p.trace.Steps...)
-		}
-		en.LastDay = p.Out.LastDay
+		en.LastDay = p.LastDay
 	}
-	reasons, err := e.hours.Eval(en, date, tr)
+	reasons, err := e.hoursRules.Eval(en, s.Date, s.Trace)
 	if err != nil {
 		return nil, err
 	}
 	if reasons == nil {
 		reasons = []wk.Reason{}
 	}
-	return &Hours{Date: date, Counted: en.Out.Counted, Allowed: en.Out.Allowed,
-		MonthRemaining: en.Out.MonthRemaining, YearRemaining: en.Out.YearRemaining, Reasons: reasons, Trace: tr}, nil
+	h.Reasons, h.Trace = reasons, s.Since(n)
+	return h, nil
 }
 
 // AgreementCheck says whether the agreement records what it must (seed
 // 004) and keeps within the legal limits.
 type AgreementCheck struct {
 	Date    wk.Date     `json:"date"`
-	Valid   bool        `json:"valid"`
-	Reasons []wk.Reason `json:"reasons"`
+	Valid   bool        `json:"valid" path:"agreement.valid" doc:"the afsprakenblad records what it must, within the limits"`
+	Reasons []wk.Reason `json:"reasons" path:"agreement.reasons" doc:"what the afsprakenblad lacks or exceeds"`
 	Trace   *wk.Trace   `json:"trace,omitempty"`
 }
 
@@ -320,28 +360,47 @@ type AgreementCheck struct {
 // trajectory's limit (unless the transitional measure applies), and an
 // hours plan that exceeds no monthly or yearly limit.
 func (e *Engine) CheckAgreement(date wk.Date, c *dossier.Case, opts ...wk.Option) (*AgreementCheck, error) {
-	o := wk.Apply(opts)
-	if err := e.check(c, o.Validated); err != nil {
+	s := area.NewState(date, c, opts...)
+	a, err := e.agreement(s)
+	if err != nil {
+		return nil, err
+	}
+	a.Trace = s.Trace // with the period's steps it rests on
+	return a, nil
+}
+
+func (e *Engine) agreement(s *area.State) (*AgreementCheck, error) {
+	a, err := e.checkAgreement(s)
+	s.Put(AreaAgreement, a, err)
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+func (e *Engine) checkAgreement(s *area.State) (*AgreementCheck, error) {
+	c := s.Case
+	if err := e.check(c, s.Options.Validated); err != nil {
 		return nil, err
 	}
 	if c.Trajectory.Agreement == nil {
 		return nil, dossier.Require(AreaAgreement, dossier.Field{Path: "case.trajectory.agreement"})
 	}
-	p, err := e.period1(date, c, o.Trace)
+	p, err := e.period(s)
 	if err != nil {
 		return nil, err
 	}
 	a := c.Trajectory.Agreement
-	en := &agreementEnv{Agreement: *a, Transitional: p.Out.Transitional, PlanYearMax: planYearMax(c.Trajectory.Start, a)}
-	tr := p.trace
-	reasons, err := e.agreement.Eval(en, date, tr)
+	en := &agreementEnv{Agreement: *a, Transitional: p.Transitional, PlanYearMax: planYearMax(c.Trajectory.Start, a)}
+	n := s.TraceLen()
+	reasons, err := e.agreementRules.Eval(en, s.Date, s.Trace)
 	if err != nil {
 		return nil, err
 	}
 	if reasons == nil {
 		reasons = []wk.Reason{}
 	}
-	return &AgreementCheck{Date: date, Valid: len(reasons) == 0, Reasons: reasons, Trace: tr}, nil
+	return &AgreementCheck{Date: s.Date, Valid: len(reasons) == 0, Reasons: reasons, Trace: s.Since(n)}, nil
 }
 
 // planYearMax is the most hours the plan puts in one calendar year: month i

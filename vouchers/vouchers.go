@@ -1,5 +1,5 @@
-// Package vouchers decides the wijk-werkcheques (docs/regulation.md §7; docs/contract.md
-// modelling decisions 1, 8 and 9): whether an organiser's price lies in the
+// Package vouchers decides the wijk-werkcheques (docs/regulation.md §7;
+// docs/modelling-decisions.md MD 1, 8, 9 and 11a-d, 11h): whether an organiser's price lies in the
 // legal band, how many cheques an assignment costs, until when a batch of
 // cheques is valid (COVID extensions included), what the wijk-werker earns
 // for an assignment, the user's yearly registration fee and the tax
@@ -19,6 +19,7 @@ import (
 	"reflect"
 
 	wk "github.com/openwijkwerken/wijkwerken"
+	"github.com/openwijkwerken/wijkwerken/area"
 	"github.com/openwijkwerken/wijkwerken/dossier"
 	"github.com/openwijkwerken/wijkwerken/trajectory"
 	"github.com/shopspring/decimal"
@@ -46,33 +47,11 @@ type has struct {
 	Hours     bool `expr:"hours"` // the case has trajectory.hours
 }
 
-type outputs struct {
-	PriceInBand           bool            `expr:"price_in_band"`
-	PriceOnStep           bool            `expr:"price_on_step"`
-	PriceValid            bool            `expr:"price_valid"`
-	PriceDecisionsInForce int             `expr:"price_decisions_in_force"`
-	PriceInForce          decimal.Decimal `expr:"price_in_force"`
-	Covid2020Compensated  bool            `expr:"covid2020_compensated"`
-	CovidCompensation     decimal.Decimal `expr:"covid_compensation"`
-	ChequesNeeded         int             `expr:"cheques_needed"`
-	Allowance             decimal.Decimal `expr:"allowance"`
-	TravelAllowance       decimal.Decimal `expr:"travel_allowance"`
-	RegistrationFee       decimal.Decimal `expr:"registration_fee"`
-	OrdinaryExpiry        wk.Date         `expr:"ordinary_expiry"`
-	Covid2020             bool            `expr:"covid2020"`
-	Covid2021             bool            `expr:"covid2021"`
-	Expires               wk.Date         `expr:"expires"`
-	Valid                 bool            `expr:"valid"`
-	AmountPaid            decimal.Decimal `expr:"amount_paid"`
-	TaxBase               decimal.Decimal `expr:"tax_base"`
-	TaxReduction          decimal.Decimal `expr:"tax_reduction"`
-}
-
 // env is what the voucher rules read. The parts are pointers: expr boxes
 // every struct it reads a field of, and a pointer boxes without a copy.
 // None is nil when the rules run (absent parts point to zero values).
 type env struct {
-	wk.Env
+	area.Env
 	Request      *dossier.Request  `expr:"request"`
 	Organiser    *priceEnv         `expr:"organiser"`
 	Cheque       *dossier.Cheque   `expr:"cheque"`
@@ -80,11 +59,11 @@ type env struct {
 	Trajectory   *hoursEnv         `expr:"trajectory"`
 	Has          *has              `expr:"has"`
 	HoursAllowed int               `expr:"hours_allowed"`
-	Out          *outputs          `expr:"out"`
+	Out          *Decision         `expr:"out"`
 }
 
-// frame holds one decision's environment and the values its pointers point
-// to, allocated together.
+// frame holds one decision's environment, the values its pointers point
+// to and the decision with every part, allocated together.
 type frame struct {
 	env       env
 	request   dossier.Request
@@ -93,52 +72,47 @@ type frame struct {
 	purchase  dossier.Purchase
 	hours     hoursEnv
 	has       has
-	out       outputs
+	d         Decision
+	price     Price
+	pay       Pay
+	validity  Validity
+	tax       Tax
+	fee       decimal.Decimal
+	inForce   decimal.Decimal
+	covid     decimal.Decimal
 }
 
 func newFrame() *frame {
 	f := &frame{}
 	f.env.Request, f.env.Organiser, f.env.Cheque, f.env.Purchase = &f.request, &f.organiser, &f.cheque, &f.purchase
-	f.env.Trajectory, f.env.Has, f.env.Out = &f.hours, &f.has, &f.out
+	f.env.Trajectory, f.env.Has, f.env.Out = &f.hours, &f.has, &f.d
+	f.d.Price, f.d.Pay, f.d.Validity, f.d.Tax = &f.price, &f.pay, &f.validity, &f.tax
+	f.d.RegistrationFee, f.d.PriceInForce, f.d.CovidCompensation = &f.fee, &f.inForce, &f.covid
 	return f
 }
 
-var (
-	intType  = reflect.TypeOf(0)
-	boolType = reflect.TypeOf(false)
-	dateType = reflect.TypeOf(wk.Date{})
-	decType  = reflect.TypeOf(decimal.Decimal{})
-)
-
-func out(e any) *outputs { return e.(*env).Out }
-
-var spec = wk.AreaSpec{Area: Area, Env: &newFrame().env, Outputs: []wk.Output{
-	{Name: "price_in_band", Type: boolType, Set: func(e, v any) { out(e).PriceInBand = v.(bool) }},
-	{Name: "price_on_step", Type: boolType, Set: func(e, v any) { out(e).PriceOnStep = v.(bool) }},
-	{Name: "price_valid", Type: boolType, Set: func(e, v any) { out(e).PriceValid = v.(bool) }},
-	{Name: "price_decisions_in_force", Type: intType, Set: func(e, v any) { out(e).PriceDecisionsInForce = v.(int) }},
-	{Name: "price_in_force", Type: decType, Set: func(e, v any) { out(e).PriceInForce = v.(decimal.Decimal) }},
-	{Name: "covid2020_compensated", Type: boolType, Set: func(e, v any) { out(e).Covid2020Compensated = v.(bool) }},
-	{Name: "covid_compensation", Type: decType, Set: func(e, v any) { out(e).CovidCompensation = v.(decimal.Decimal) }},
-	{Name: "cheques_needed", Type: intType, Set: func(e, v any) { out(e).ChequesNeeded = v.(int) }},
-	{Name: "allowance", Type: decType, Set: func(e, v any) { out(e).Allowance = v.(decimal.Decimal) }},
-	{Name: "travel_allowance", Type: decType, Set: func(e, v any) { out(e).TravelAllowance = v.(decimal.Decimal) }},
-	{Name: "registration_fee", Type: decType, Set: func(e, v any) { out(e).RegistrationFee = v.(decimal.Decimal) }},
-	{Name: "ordinary_expiry", Type: dateType, Set: func(e, v any) { out(e).OrdinaryExpiry = v.(wk.Date) }},
-	{Name: "covid2020", Type: boolType, Set: func(e, v any) { out(e).Covid2020 = v.(bool) }},
-	{Name: "covid2021", Type: boolType, Set: func(e, v any) { out(e).Covid2021 = v.(bool) }},
-	{Name: "expires", Type: dateType, Set: func(e, v any) { out(e).Expires = v.(wk.Date) }},
-	{Name: "valid", Type: boolType, Set: func(e, v any) { out(e).Valid = v.(bool) }},
-	{Name: "amount_paid", Type: decType, Set: func(e, v any) { out(e).AmountPaid = v.(decimal.Decimal) }},
-	{Name: "tax_base", Type: decType, Set: func(e, v any) { out(e).TaxBase = v.(decimal.Decimal) }},
-	{Name: "tax_reduction", Type: decType, Set: func(e, v any) { out(e).TaxReduction = v.(decimal.Decimal) }},
-}}
+// Areas declares the area this package decides in a combined decision:
+// after the hours of a request, whose allowed hours it pays.
+var Areas = area.Package{
+	RuleAreas: []string{Area},
+	Areas: []area.Definition{{
+		Name: Area, Section: Area, After: []string{trajectory.AreaHours}, Result: reflect.TypeFor[*Decision](),
+		Applies: func(s *area.State) bool { return HasData(s.Case) },
+	}},
+	Compile: func(c *area.Compiler) (map[string]area.DecideFunc, error) {
+		e, err := Compiled(c)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]area.DecideFunc{Area: func(s *area.State) (any, error) { return e.decide(s) }}, nil
+	},
+}
 
 // Engine decides wijk-werkcheques against one rulebook. It is immutable and
 // safe for concurrent use.
 type Engine struct {
 	rb    *wk.Rulebook
-	rules *wk.RuleSet
+	rules *area.RuleSet
 	hours *trajectory.Engine
 }
 
@@ -147,8 +121,8 @@ type Engine struct {
 // problem is reported at once, with the rule id and file:line.
 func New(rb *wk.Rulebook) (*Engine, error) {
 	te, err := trajectory.New(rb)
-	rs, err2 := wk.Compile(rb, spec)
-	if err := wk.JoinLoadErrors(err, err2); err != nil {
+	rs, err2 := area.Compile(rb, area.Spec{Area: Area, Env: &newFrame().env})
+	if err := area.JoinErrors(err, err2); err != nil {
 		return nil, err
 	}
 	return &Engine{rb: rb, rules: rs, hours: te}, nil
@@ -158,11 +132,23 @@ func New(rb *wk.Rulebook) (*Engine, error) {
 // rulebook and uses that engine for the hours of a request, so that a caller
 // who holds one compiles the trajectory rules only once.
 func WithTrajectory(te *trajectory.Engine) (*Engine, error) {
-	rs, err := wk.Compile(te.Rulebook(), spec)
+	rs, err := area.Compile(te.Rulebook(), area.Spec{Area: Area, Env: &newFrame().env})
 	if err != nil {
 		return nil, err
 	}
 	return &Engine{rb: te.Rulebook(), rules: rs, hours: te}, nil
+}
+
+// Compiled returns the engine of c's rulebook, compiled once per Compiler
+// (with the trajectory engine of the same Compiler).
+func Compiled(c *area.Compiler) (*Engine, error) {
+	return area.Memo(c, Area, func(*wk.Rulebook) (*Engine, error) {
+		te, err := trajectory.Compiled(c)
+		if err != nil {
+			return nil, err
+		}
+		return WithTrajectory(te)
+	})
 }
 
 // Rulebook returns the rulebook the engine decides with.
@@ -173,170 +159,190 @@ func (e *Engine) Rulebook() *wk.Rulebook { return e.rb }
 type Decision struct {
 	Date wk.Date `json:"date"`
 	// Price judges the organiser's cheque price (case.organiser.cheque_price).
-	Price *Price `json:"price,omitempty"`
+	*Price `json:"price,omitempty"`
 	// Pay is the cost and the pay of the request (case.request).
-	Pay *Pay `json:"pay,omitempty"`
+	*Pay `json:"pay,omitempty"`
 	// Validity is the validity of the batch of cheques (case.cheque).
-	Validity *Validity `json:"validity,omitempty"`
+	*Validity `json:"validity,omitempty"`
 	// Tax is the buyer's tax reduction for the purchase (case.purchase).
-	Tax *Tax `json:"tax,omitempty"`
+	*Tax `json:"tax,omitempty"`
 	// RegistrationFee is the user's yearly fee in force on the date; set
 	// when the case has an organiser or a request.
-	RegistrationFee *decimal.Decimal `json:"registration_fee,omitempty"`
+	RegistrationFee *decimal.Decimal `json:"registration_fee,omitempty" expr:"registration_fee" path:"vouchers.registration_fee" doc:"the user's yearly fee"`
+	// PriceInForce is the price of the latest of
+	// case.organiser.price_decisions that applies on the date (from 1
+	// January of the year after it was decided); nil when none applies yet.
+	PriceInForce *decimal.Decimal `json:"price_in_force,omitempty" expr:"price_in_force" path:"vouchers.price_in_force" doc:"the price of the organiser's latest price decision that applies on the date"`
+	// PriceDecisionsInForce counts the price decisions that apply already.
+	PriceDecisionsInForce int `json:"-" expr:"price_decisions_in_force"`
 	// CovidCompensation is the wijk-werker's COVID compensation of 2020 for
 	// the month of the date; set when the case has trajectory.hours and the
 	// date lies in the period of the measure.
-	CovidCompensation *decimal.Decimal `json:"covid_compensation,omitempty"`
+	CovidCompensation    *decimal.Decimal `json:"covid_compensation,omitempty" expr:"covid_compensation" path:"vouchers.covid_compensation" doc:"the wijk-werker's 2020 COVID compensation for the month"`
+	Covid2020Compensated bool             `json:"-" expr:"covid2020_compensated"`
 	// Reasons are price_below_minimum, price_above_maximum,
 	// price_not_allowed_step, cheque_expired and cheque_not_yet_issued where
-	// they apply.
-	Reasons []wk.Reason `json:"reasons"`
+	// they apply; nil (absent) when the case has no price, request, cheque,
+	// purchase or organiser to judge.
+	Reasons []wk.Reason `json:"reasons" path:"vouchers.reasons" doc:"price_below_minimum, price_above_maximum, price_not_allowed_step, cheque_expired, cheque_not_yet_issued"`
 	Trace   *wk.Trace   `json:"trace,omitempty"`
 }
 
 // Price is the organiser's cheque price judged against the legal band and
-// its steps, and the price its decisions put in force.
+// its steps.
 type Price struct {
-	// Price is case.organiser.cheque_price; Judged says whether it was
-	// given (then Valid judges it).
-	Price  decimal.Decimal `json:"price"`
-	Judged bool            `json:"judged"`
+	Price decimal.Decimal `json:"price"`
 	// Valid: the price lies within the band in force on the date and is
 	// one of the allowed steps.
-	Valid bool `json:"valid"`
-	// InForce is the price of the latest of case.organiser.price_decisions
-	// that applies on the date (from 1 January of the year after it was
-	// decided); nil when none applies yet.
-	InForce *decimal.Decimal `json:"in_force,omitempty"`
+	Valid bool `json:"valid" expr:"price_valid" path:"vouchers.price_valid" doc:"the organiser's price lies in the legal band, on an allowed step"`
+	// InBand: within the band; OnStep: the minimum plus a whole number of
+	// steps.
+	InBand bool `json:"in_band" expr:"price_in_band"`
+	OnStep bool `json:"on_step" expr:"price_on_step"`
 }
 
 // Pay is what an assignment costs the user and earns the worker.
 type Pay struct {
 	// ChequesNeeded is what the assignment costs: one cheque per started
 	// hour (docs/modelling-decisions.md MD 1).
-	ChequesNeeded int `json:"cheques_needed"`
+	ChequesNeeded int `json:"cheques_needed" expr:"cheques_needed" path:"vouchers.cheques_needed" doc:"cheques the request costs"`
 	// Hours is the hours decision the pay rests on: the allowance is paid
 	// for Hours.Allowed.
 	Hours *trajectory.Hours `json:"hours"`
 	// Allowance is the worker's tax-free allowance for the hours allowed.
-	Allowance decimal.Decimal `json:"allowance"`
+	Allowance decimal.Decimal `json:"allowance" expr:"allowance" path:"vouchers.allowance" doc:"the worker's pay for the request"`
 	// TravelAllowance is the worker's tax-free allowance for request.km.
-	TravelAllowance decimal.Decimal `json:"travel_allowance"`
+	TravelAllowance decimal.Decimal `json:"travel_allowance" expr:"travel_allowance" path:"vouchers.travel_allowance" doc:"the worker's travel allowance"`
 }
 
 // Validity is how long a batch of cheques stays valid.
 type Validity struct {
 	Issued wk.Date `json:"issued"`
 	// OrdinaryExpiry is the last valid day without an extension.
-	OrdinaryExpiry wk.Date `json:"ordinary_expiry"`
+	OrdinaryExpiry wk.Date `json:"ordinary_expiry" expr:"ordinary_expiry"`
 	// Covid2020 and Covid2021 tell which COVID extension applies.
-	Covid2020 bool `json:"covid2020"`
-	Covid2021 bool `json:"covid2021"`
+	Covid2020 bool `json:"covid2020" expr:"covid2020"`
+	Covid2021 bool `json:"covid2021" expr:"covid2021"`
 	// Expires is the last valid day, extensions included.
-	Expires wk.Date `json:"expires"`
+	Expires wk.Date `json:"expires" expr:"expires" path:"vouchers.expires" doc:"last valid day of the cheque batch"`
 	// Valid: the batch can be used on the decision date (issued and not
 	// expired).
-	Valid bool `json:"valid"`
+	Valid bool `json:"valid" expr:"valid" path:"vouchers.valid" doc:"the batch can still be used on the decision date"`
 }
 
 // Tax is a buyer's tax reduction for one purchase (docs/modelling-decisions.md MD 9).
 type Tax struct {
 	// AmountPaid is count × unit price.
-	AmountPaid decimal.Decimal `json:"amount_paid"`
+	AmountPaid decimal.Decimal `json:"amount_paid" expr:"amount_paid"`
 	// Base is the part of AmountPaid within what the year's ceiling leaves
 	// after service cheques (0 for a legal person).
-	Base decimal.Decimal `json:"base"`
+	Base decimal.Decimal `json:"base" expr:"tax_base"`
 	// Reduction is the rate of the purchase date times Base, rounded half up
 	// to the cent (0 for a legal person).
-	Reduction decimal.Decimal `json:"reduction"`
+	Reduction decimal.Decimal `json:"reduction" expr:"tax_reduction" path:"vouchers.tax_reduction" doc:"the buyer's tax reduction for the purchase"`
 }
 
 // ErrNothingToDecide is returned for a case without a request, organiser,
-// cheque or purchase.
+// cheque, purchase or trajectory hours.
 var ErrNothingToDecide = errors.New("vouchers: the case has no request, organiser, cheque, purchase or trajectory hours")
 
 // Decide decides the cheques of the case on date: the organiser's price
-// (case.organiser.cheque_price), the cost and pay of the request
-// (case.request; its hours are decided first, with the trajectory when the
-// case has one), the validity of the batch (case.cheque) and the tax
-// reduction of the purchase (case.purchase).
+// (case.organiser.cheque_price) and the price its decisions put in force,
+// the cost and pay of the request (case.request; its hours are decided
+// first, with the trajectory when the case has one), the validity of the
+// batch (case.cheque), the tax reduction of the purchase (case.purchase)
+// and the 2020 COVID compensation (trajectory.hours).
 func (e *Engine) Decide(date wk.Date, c *dossier.Case, opts ...wk.Option) (*Decision, error) {
-	o := wk.Apply(opts)
-	if err := e.check(c, o.Validated); err != nil {
+	s := area.NewState(date, c, opts...)
+	d, err := e.decide(s)
+	if err != nil {
 		return nil, err
 	}
-	var tr *wk.Trace
-	if o.Trace {
-		tr = &wk.Trace{}
+	d.Trace = s.Trace // with the hours' and the period's steps
+	return d, nil
+}
+
+func (e *Engine) decide(s *area.State) (*Decision, error) {
+	d, err := e.decideVouchers(s)
+	s.Put(Area, d, err)
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+func (e *Engine) decideVouchers(s *area.State) (*Decision, error) {
+	c, date := s.Case, s.Date
+	if err := e.check(c, s.Options.Validated); err != nil {
+		return nil, err
 	}
 	f := newFrame()
 	en := &f.env
-	var hours *trajectory.Hours
 	if c.Request != nil {
-		h, err := e.hours.Hours(date, c, opts...)
+		h, err := e.hours.HoursIn(s)
 		if err != nil {
 			return nil, err
 		}
-		if h.Trace != nil {
-			tr.Steps = append(tr.Steps, h.Trace.Steps...)
-		}
-		hours = h
+		f.pay.Hours = h
 		f.request = *c.Request
 		f.has.Request = true
 		en.HoursAllowed = h.Allowed
 	}
-	if c.Organiser != nil {
-		if c.Organiser.ChequePrice != nil {
-			f.organiser.ChequePrice = *c.Organiser.ChequePrice
+	if o := c.Organiser; o != nil {
+		if o.ChequePrice != nil {
+			f.organiser.ChequePrice = *o.ChequePrice
+			f.price.Price = *o.ChequePrice
 		}
-		f.organiser.PriceDecisions = c.Organiser.PriceDecisions
-		f.has.Organiser = c.Organiser.ChequePrice != nil
-	}
-	if c.Trajectory != nil && c.Trajectory.Hours != nil {
-		f.hours.Hours = c.Trajectory.Hours
-		f.has.Hours = true
+		f.organiser.PriceDecisions = o.PriceDecisions
+		f.has.Organiser = o.ChequePrice != nil
 	}
 	if c.Cheque != nil {
 		f.cheque = *c.Cheque
+		f.validity.Issued = c.Cheque.Issued
 		f.has.Cheque = true
 	}
 	if c.Purchase != nil {
 		f.purchase = *c.Purchase
 		f.has.Purchase = true
 	}
-	reasons, err := e.rules.Eval(en, date, tr)
+	if c.Trajectory != nil && c.Trajectory.Hours != nil {
+		f.hours.Hours = c.Trajectory.Hours
+		f.has.Hours = true
+	}
+	n := s.TraceLen()
+	reasons, err := e.rules.Eval(en, date, s.Trace)
 	if err != nil {
 		return nil, err
 	}
-	if reasons == nil {
-		reasons = []wk.Reason{}
+	// The parts the case has no data for are absent.
+	d := &f.d
+	d.Date, d.Trace = date, s.Since(n)
+	if !f.has.Organiser {
+		d.Price = nil
 	}
-	d := &Decision{Date: date, Reasons: reasons, Trace: tr}
-	x := &f.out
-	if f.has.Organiser || (c.Organiser != nil && len(c.Organiser.PriceDecisions) > 0) {
-		d.Price = &Price{Price: f.organiser.ChequePrice, Judged: c.Organiser.ChequePrice != nil, Valid: x.PriceValid}
-		if x.PriceDecisionsInForce > 0 {
-			p := x.PriceInForce
-			d.Price.InForce = &p
+	if !f.has.Request {
+		d.Pay = nil
+	}
+	if !f.has.Cheque {
+		d.Validity = nil
+	}
+	if !f.has.Purchase {
+		d.Tax = nil
+	}
+	if c.Organiser == nil && c.Request == nil {
+		d.RegistrationFee = nil
+	}
+	if d.PriceDecisionsInForce == 0 {
+		d.PriceInForce = nil
+	}
+	if !d.Covid2020Compensated {
+		d.CovidCompensation = nil
+	}
+	if c.Request != nil || c.Organiser != nil || c.Cheque != nil || c.Purchase != nil {
+		if reasons == nil {
+			reasons = []wk.Reason{}
 		}
-	}
-	if x.Covid2020Compensated {
-		cc := x.CovidCompensation
-		d.CovidCompensation = &cc
-	}
-	if f.has.Request {
-		d.Pay = &Pay{ChequesNeeded: x.ChequesNeeded, Hours: hours, Allowance: x.Allowance, TravelAllowance: x.TravelAllowance}
-	}
-	if c.Organiser != nil || c.Request != nil {
-		fee := x.RegistrationFee
-		d.RegistrationFee = &fee
-	}
-	if f.has.Cheque {
-		d.Validity = &Validity{Issued: c.Cheque.Issued, OrdinaryExpiry: x.OrdinaryExpiry, Covid2020: x.Covid2020,
-			Covid2021: x.Covid2021, Expires: x.Expires, Valid: x.Valid}
-	}
-	if f.has.Purchase {
-		d.Tax = &Tax{AmountPaid: x.AmountPaid, Base: x.TaxBase, Reduction: x.TaxReduction}
+		d.Reasons = reasons
 	}
 	return d, nil
 }

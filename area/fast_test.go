@@ -1,10 +1,11 @@
-package wijkwerken
+package area
 
 import (
 	"fmt"
 	"strings"
 	"testing"
 
+	wk "github.com/openwijkwerken/wijkwerken"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -54,19 +55,19 @@ func TestFastPathMatchesVM(t *testing.T) {
 			}
 		}
 	}
-	dates := []Date{MustParseDate("2018-03-01"), MustParseDate("2019-12-31"), MustParseDate("2020-01-01"), MustParseDate("2024-02-29")}
+	dates := []wk.Date{wk.MustParseDate("2018-03-01"), wk.MustParseDate("2019-12-31"), wk.MustParseDate("2020-01-01"), wk.MustParseDate("2024-02-29")}
 	checked := 0
 	for _, date := range dates {
 		for _, n := range []int{-7, 0, 1, 2, 4, 9, 10, 11, 12, 21, 300} {
 			for _, amt := range []string{"0", "0.3", "1.785", "3", "120.50"} {
-				for _, d := range []Date{{}, MustParseDate("2017-05-31"), MustParseDate("2023-01-01"), MustParseDate("2024-01-31"), MustParseDate("2024-12-31")} {
+				for _, d := range []wk.Date{{}, wk.MustParseDate("2017-05-31"), wk.MustParseDate("2023-01-01"), wk.MustParseDate("2024-01-31"), wk.MustParseDate("2024-12-31")} {
 					for _, s := range []string{"", "x", "ab"} {
 						fast := &testEnv{N: n, Amt: decimal.RequireFromString(amt), D: d, S: s}
 						slow := *fast
 						a, errA := rs.Eval(fast, date, nil)
-						b, errB := rs.Eval(&slow, date, &Trace{})
+						b, errB := rs.Eval(&slow, date, &wk.Trace{})
 						require.Equal(t, errB, errA, "n=%d amt=%s d=%s s=%q on %s", n, amt, d, s, date)
-						require.Equal(t, Codes(b), Codes(a), "n=%d amt=%s d=%s s=%q on %s", n, amt, d, s, date)
+						require.Equal(t, wk.Codes(b), wk.Codes(a), "n=%d amt=%s d=%s s=%q on %s", n, amt, d, s, date)
 						checked++
 					}
 				}
@@ -84,13 +85,13 @@ func TestFastPathErrorsAreTheVMs(t *testing.T) {
 	require.NoError(t, err)
 	rs, err := Compile(rb, testSpec)
 	require.NoError(t, err)
-	for _, env := range []testEnv{{N: 0, D: MustParseDate("2020-01-01")}, {N: 2, D: MustParseDate("2010-01-01")}} {
+	for _, env := range []testEnv{{N: 0, D: wk.MustParseDate("2020-01-01")}, {N: 2, D: wk.MustParseDate("2010-01-01")}} {
 		slow := env
-		_, errFast := rs.Eval(&env, MustParseDate("2024-01-01"), nil)
-		_, errSlow := rs.Eval(&slow, MustParseDate("2024-01-01"), &Trace{})
+		_, errFast := rs.Eval(&env, wk.MustParseDate("2024-01-01"), nil)
+		_, errSlow := rs.Eval(&slow, wk.MustParseDate("2024-01-01"), &wk.Trace{})
 		require.Error(t, errFast)
 		assert.Equal(t, errSlow.Error(), errFast.Error())
-		var re *RuleError
+		var re *wk.RuleError
 		assert.ErrorAs(t, errFast, &re)
 	}
 }

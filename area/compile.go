@@ -1,0 +1,509 @@
+package area
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/checker/nature"
+	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/vm"
+	wk "github.com/openwijkwerken/wijkwerken"
+	"github.com/openwijkwerken/wijkwerken/internal/fast"
+	"github.com/openwijkwerken/wijkwerken/internal/fn"
+)
+
+// Limits that bound what a rule expression may cost, so that a broken or
+// hostile reform cannot hang or exhaust the host.
+const (
+	// MaxExpressionNodes is the largest expression (in syntax-tree nodes) a
+	// rule may have.
+	MaxExpressionNodes = 2000
+	// MemoryBudget bounds what one evaluation of one rule may build (in
+	// expr's units: roughly the elements of ranges, arrays and maps).
+	MemoryBudget = 100_000
+)
+
+// Env is the part of every area's expression environment that the engine
+// fills in before a rule runs: the decision date (date in expressions) and
+// the parameters in force on it (read with param("id") and
+// param_at("id", date)). An area embeds Env in its environment struct and
+// passes a pointer to that struct to Compile and Eval.
+type Env struct {
+	Date   wk.Date    `expr:"date"`
+	Params *paramView `expr:"_params"`
+}
+
+func (e *Env) base() *Env { return e }
+
+type envHolder interface{ base() *Env }
+
+// Spec tells Compile what an area's rules may read and compute.
+type Spec struct {
+	// Area is the rulebook area whose rules are compiled ("eligibility").
+	Area string
+	// Env is a pointer to the area's environment struct. The struct embeds
+	// Env; its exported fields, named by `expr:"..."` tags, are what rules
+	// read. A misspelled field in a rule is a compile error.
+	//
+	// The outputs value rules may compute are the fields, tagged
+	// `expr:"name"`, of the struct the environment's field `expr:"out"`
+	// points to (or holds), embedded structs and embedded pointers to
+	// structs included: a rule with output: name stores its value there,
+	// where the caller and later rules (out.name) read it. An output field
+	// may be a pointer (*decimal.Decimal): the value is stored where it
+	// points, so the area wires it before rules run.
+	Env any
+}
+
+// output is a value value rules may compute: where it is stored.
+type output struct {
+	name string
+	typ  reflect.Type // the value's type (for a pointer field, what it points to)
+	loc  fast.Location
+}
+
+// RuleSet is an area's rules compiled against the area's typed environment.
+// It is immutable and safe for concurrent use; compile once, evaluate many.
+type RuleSet struct {
+	rb       *wk.Rulebook
+	area     string
+	envType  reflect.Type  // the pointer type the rules were compiled for
+	params   *paramTable   // the parameters, by the index compiled rules read them with
+	slots    [][]*compiled // per rule id, its versions ordered by From
+	earliest wk.Date
+	pool     sync.Pool // *vm.VM, one per goroutine at a time
+}
+
+type compiled struct {
+	rule *wk.Rule
+	prog *vm.Program   // reads parameters as it runs: traced evaluations use it
+	fast *fast.Program // prog on the closure backend, nil where not supported
+	out  *output
+	// folded are the rule compiled once per stretch of its time in force
+	// in which none of the parameters it reads changes, each with those
+	// values as constants, ordered by from; an untraced evaluation runs
+	// the one in force.
+	folded []foldedProg
+}
+
+type foldedProg struct {
+	from wk.Date
+	prog *vm.Program
+	fast *fast.Program
+}
+
+// program returns the program to run on d, and its closures when it has
+// them: the folded one in force, or the general one (without the closures)
+// for a traced evaluation, which must record the parameters.
+func (c *compiled) program(d wk.Date, traced bool) (*vm.Program, *fast.Program) {
+	if traced {
+		return c.prog, nil
+	}
+	for i := len(c.folded) - 1; i >= 0; i-- {
+		if !d.Before(c.folded[i].from) {
+			return c.folded[i].prog, c.folded[i].fast
+		}
+	}
+	return c.prog, c.fast
+}
+
+// Area returns the name of the area the rule set was compiled for.
+func (rs *RuleSet) Area() string { return rs.area }
+
+// Rulebook returns the rulebook the rule set was compiled from.
+func (rs *RuleSet) Rulebook() *wk.Rulebook { return rs.rb }
+
+// Earliest returns the first day on which a rule of the area is in force.
+func (rs *RuleSet) Earliest() wk.Date { return rs.earliest }
+
+// OnVM lists the rule versions (by id, once per id) whose general program
+// has no closures, so that an untraced evaluation runs them on expr's VM.
+func (rs *RuleSet) OnVM() []string {
+	var out []string
+	for _, versions := range rs.slots {
+		for _, c := range versions {
+			if c.fast == nil {
+				out = append(out, c.rule.ID)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// outputs finds the outputs of the environment type env (a pointer to a
+// struct): the expr-tagged fields of its out struct.
+func outputs(env reflect.Type) (map[string]*output, []string, error) {
+	outField, ok := fast.ExprField(env.Elem(), "out")
+	if !ok {
+		return nil, nil, nil
+	}
+	t := outField.Type
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return nil, nil, fmt.Errorf("field out of %v is %v, not a struct", env, outField.Type)
+	}
+	outs := map[string]*output{}
+	var names []string
+	var walk func(t reflect.Type) error
+	walk = func(t reflect.Type) error {
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if f.Anonymous {
+				et := f.Type
+				if et.Kind() == reflect.Pointer {
+					et = et.Elem()
+				}
+				if et.Kind() == reflect.Struct {
+					if err := walk(et); err != nil {
+						return err
+					}
+				}
+				continue
+			}
+			name := f.Tag.Get("expr")
+			if name == "" || name == "-" || !f.IsExported() {
+				continue
+			}
+			loc, err := fast.Locate(env, []string{"out", name})
+			if err != nil {
+				return fmt.Errorf("output %s: %v", name, err)
+			}
+			typ := loc.Type
+			if typ.Kind() == reflect.Pointer {
+				typ = typ.Elem()
+			}
+			if _, dup := outs[name]; dup {
+				return fmt.Errorf("output %s is declared twice in %v", name, env)
+			}
+			outs[name] = &output{name: name, typ: typ, loc: loc}
+			names = append(names, name)
+		}
+		return nil
+	}
+	if err := walk(t); err != nil {
+		return nil, nil, err
+	}
+	return outs, names, nil
+}
+
+// Compile type-checks and compiles every version of every rule of the
+// spec's area against the spec's environment. All problems are reported at
+// once in a *wijkwerken.LoadError, each with the rule's id and file:line.
+func Compile(rb *wk.Rulebook, spec Spec) (*RuleSet, error) {
+	envType := reflect.TypeOf(spec.Env)
+	if _, ok := spec.Env.(envHolder); !ok || envType.Kind() != reflect.Pointer || envType.Elem().Kind() != reflect.Struct {
+		return nil, fmt.Errorf("area.Compile: env of area %s must be a pointer to a struct embedding area.Env", spec.Area)
+	}
+	outs, outNames, err := outputs(envType)
+	if err != nil {
+		return nil, fmt.Errorf("area.Compile: area %s: %v", spec.Area, err)
+	}
+	rs := &RuleSet{rb: rb, area: spec.Area, envType: envType, params: newParamTable(rb), earliest: rb.Earliest(spec.Area)}
+	rs.pool.New = func() any { return &vm.VM{MemoryBudget: MemoryBudget} }
+	var ps wk.Problems
+	producer := map[string]int{} // output name -> slot that computes it
+	var slotIDs []string
+	for _, r := range rb.Rules(spec.Area) {
+		if len(slotIDs) == 0 || slotIDs[len(slotIDs)-1] != r.ID {
+			slotIDs = append(slotIDs, r.ID)
+			rs.slots = append(rs.slots, nil)
+		}
+		slot := len(rs.slots) - 1
+		c := &compiled{rule: r}
+		pp := &paramPatcher{tab: rs.params}
+		opts := baseOptions(spec.Env, pp)
+		if r.IsCondition() {
+			opts = append(opts, expr.AsBool())
+		} else {
+			out, ok := outs[r.Output]
+			if !ok {
+				e := &wk.UnknownError{What: "output of area " + spec.Area, ID: r.Output, Known: outNames}
+				ps.Error(r.Pos, r.ID, "%s (known: %s)", e.Error(), strings.Join(outNames, ", "))
+				continue
+			}
+			c.out = out
+			if p, dup := producer[r.Output]; dup && p != slot {
+				ps.Error(r.Pos, r.ID, "output %s is already computed by rule %s", r.Output, slotIDs[p])
+			}
+			producer[r.Output] = slot
+		}
+		prog, err := expr.Compile(r.Expression(), opts...)
+		if err != nil {
+			ps.Add(exprProblem(r, err))
+			continue
+		}
+		if c.out != nil {
+			if got := prog.Node().Type(); got != nil && got != c.out.typ && got.Kind() != reflect.Interface {
+				ps.Error(r.ExprPos, r.ID, "computes %s, but output %s wants %s", typeName(got), r.Output, typeName(c.out.typ))
+				continue
+			}
+		}
+		if op := unresolvedOperator(prog.Node()); op != "" {
+			ps.Error(r.ExprPos, r.ID, "invalid operation: %s", op)
+			continue
+		}
+		for _, ref := range outRefs(prog.Node()) {
+			if p, ok := producer[ref]; !ok || p >= slot {
+				ps.Error(r.ExprPos, r.ID, "reads out.%s before a rule above it computes it", ref)
+			}
+		}
+		c.prog = prog
+		want := fn.TypeBool
+		if c.out != nil {
+			want = c.out.typ
+		}
+		c.fast = fast.Compile(prog.Node(), envType, want)
+		c.folded = foldPrograms(r, opts, pp)
+		for i := range c.folded {
+			c.folded[i].fast = fast.Compile(c.folded[i].prog.Node(), envType, want)
+		}
+		rs.slots[slot] = append(rs.slots[slot], c)
+	}
+	if err := ps.Err(); err != nil {
+		return nil, err
+	}
+	return rs, nil
+}
+
+// baseOptions are the expr options every area compiles with: the typed
+// environment, the expression limits, the parameter patch, and the shared
+// functions and operators.
+func baseOptions(env any, pp *paramPatcher) []expr.Option {
+	opts := make([]expr.Option, 0, len(fn.Options)+len(paramAccessors)+4)
+	// The environment is described to expr by the struct a pointer points
+	// to, not the pointer: expr then resolves every field to its index at
+	// compile time (OpLoadField) instead of looking it up by name on every
+	// run.
+	if v := reflect.ValueOf(env); v.Kind() == reflect.Pointer && v.Elem().Kind() == reflect.Struct {
+		env = v.Elem().Interface()
+	}
+	opts = append(opts, expr.Env(env), expr.MaxNodes(MaxExpressionNodes), expr.Patch(pp))
+	opts = append(opts, paramAccessors...)
+	return append(opts, fn.Options...)
+}
+
+// foldPrograms compiles rule r once for every stretch of its time in force
+// in which none of the parameters it reads (pp.reads, collected when the
+// general program was compiled) changes, with their values as constants.
+func foldPrograms(r *wk.Rule, opts []expr.Option, pp *paramPatcher) []foldedProg {
+	if len(pp.reads) == 0 {
+		return nil
+	}
+	starts := []wk.Date{r.From}
+	inside := func(d wk.Date) bool { return d.After(r.From) && (r.To.IsZero() || !d.After(r.To)) }
+	for _, idx := range pp.reads {
+		for _, v := range pp.tab.params[idx].Values {
+			if inside(v.From) {
+				starts = append(starts, v.From)
+			}
+			if !v.To.IsZero() && inside(v.To.AddDays(1)) {
+				starts = append(starts, v.To.AddDays(1))
+			}
+		}
+	}
+	sort.Slice(starts, func(i, j int) bool { return starts[i].Before(starts[j]) })
+	starts = slices.Compact(starts)
+	out := make([]foldedProg, 0, len(starts))
+	for _, from := range starts {
+		pp.fold = from
+		prog, err := expr.Compile(r.Expression(), opts...)
+		if err != nil {
+			return nil
+		}
+		out = append(out, foldedProg{from: from, prog: prog})
+	}
+	pp.fold = wk.Date{}
+	return out
+}
+
+func typeName(t reflect.Type) string {
+	switch t {
+	case fn.TypeDec:
+		return "decimal"
+	case fn.TypeDate:
+		return "date"
+	case fn.TypeList:
+		return "list"
+	}
+	return t.String()
+}
+
+// unresolvedOperator describes an operator left on decimals or dates that
+// no overload took ("" when there is none): at run time expr would fail on
+// it, so it is a compile error.
+func unresolvedOperator(root ast.Node) string {
+	var u unresolved
+	ast.Walk(&root, &u)
+	return u.found
+}
+
+type unresolved struct{ found string }
+
+func (u *unresolved) Visit(n *ast.Node) {
+	if u.found != "" {
+		return
+	}
+	if t := (*n).Type(); t != nil && (t.Kind() == reflect.Float64 || t.Kind() == reflect.Float32) {
+		u.found = "a floating-point value (" + strings.TrimSpace((*n).String()) + "); write exact decimals with dec(\"1.5\")"
+		return
+	}
+	b, ok := (*n).(*ast.BinaryNode)
+	if !ok {
+		return
+	}
+	special := func(t reflect.Type) bool { return t == fn.TypeDec || t == fn.TypeDate }
+	if lt, rt := b.Left.Type(), b.Right.Type(); lt != nil && rt != nil && (special(lt) || special(rt)) {
+		switch b.Operator {
+		case "and", "or", "&&", "||", "??", "in":
+		default:
+			u.found = fmt.Sprintf("%s %s %s", typeName(lt), b.Operator, typeName(rt))
+		}
+	}
+}
+
+// outRefs lists the out.<name> fields an expression reads.
+func outRefs(root ast.Node) []string {
+	var c outCollector
+	ast.Walk(&root, &c)
+	return c.names
+}
+
+type outCollector struct{ names []string }
+
+func (c *outCollector) Visit(n *ast.Node) {
+	m, ok := (*n).(*ast.MemberNode)
+	if !ok {
+		return
+	}
+	if id, ok := m.Node.(*ast.IdentifierNode); ok && id.Value == "out" {
+		if s, ok := m.Property.(*ast.StringNode); ok {
+			c.names = append(c.names, s.Value)
+		}
+	}
+}
+
+// paramPatcher rewrites param("id") and param_at("id", d) into calls of the
+// typed accessor for the parameter's kind, with the parameter's index, so
+// that rules are type-checked against the parameter's kind and read it
+// without a lookup by name.
+type paramPatcher struct {
+	tab *paramTable
+	// fold, when not zero, is the first day of a stretch in which no
+	// parameter the rule reads changes: param("id") becomes the value in
+	// force then, a constant in the compiled program.
+	fold wk.Date
+	// reads collects the parameters the rule reads with param().
+	reads []int
+}
+
+var kindSuffix = map[wk.Kind]string{wk.KindInteger: "int", wk.KindDecimal: "dec", wk.KindDate: "date", wk.KindString: "str", wk.KindList: "list", wk.KindBool: "bool"}
+
+// paramCall recognises a param("id") or param_at("id", d) call.
+func paramCall(n ast.Node) (call *ast.CallNode, at, ok bool) {
+	call, ok = n.(*ast.CallNode)
+	if !ok {
+		return nil, false, false
+	}
+	ident, ok := call.Callee.(*ast.IdentifierNode)
+	if !ok || (ident.Value != "param" && ident.Value != "param_at") {
+		return nil, false, false
+	}
+	return call, ident.Value == "param_at", true
+}
+
+func (p *paramPatcher) Visit(n *ast.Node) {
+	call, at, ok := paramCall(*n)
+	if !ok {
+		// expr type-checked the tree before this patch, when param() had no
+		// type, and it does not check a typed call again: forget the type
+		// of every call, so that the operator overloads (decimal * int)
+		// inside its arguments are chosen on the parameters' real types.
+		if c, isCall := (*n).(*ast.CallNode); isCall {
+			c.SetNature(nature.Nature{})
+		}
+		return
+	}
+	if (at && len(call.Arguments) != 2) || (!at && len(call.Arguments) != 1) {
+		return // the checker reports the unknown function; Load reported the arity
+	}
+	s, ok := call.Arguments[0].(*ast.StringNode)
+	if !ok {
+		return
+	}
+	idx, ok := p.tab.index[s.Value]
+	if !ok {
+		return
+	}
+	param := p.tab.params[idx]
+	if !at {
+		p.reads = append(p.reads, idx)
+		if !p.fold.IsZero() {
+			if pv, ok := param.At(p.fold); ok {
+				ast.Patch(n, &ast.ConstantNode{Value: fn.Box(valOf(pv.Value))})
+				return
+			}
+		}
+	}
+	name := fast.ParamPrefix + kindSuffix[param.Kind]
+	args := []ast.Node{&ast.IdentifierNode{Value: "_params"}, &ast.IntegerNode{Value: idx}}
+	if at {
+		name = fast.ParamAtPrefix + kindSuffix[param.Kind]
+		args = append(args, call.Arguments[1])
+	}
+	ast.Patch(n, &ast.CallNode{Callee: &ast.IdentifierNode{Value: name}, Arguments: args})
+}
+
+// paramAccessors are the typed functions param() and param_at() become,
+// one pair per kind of parameter.
+var paramAccessors = func() []expr.Option {
+	sigs := map[wk.Kind][2]any{
+		wk.KindInteger: {new(func(*paramView, int) int), new(func(*paramView, int, wk.Date) int)},
+		wk.KindDecimal: {new(func(*paramView, int) decimalT), new(func(*paramView, int, wk.Date) decimalT)},
+		wk.KindDate:    {new(func(*paramView, int) wk.Date), new(func(*paramView, int, wk.Date) wk.Date)},
+		wk.KindString:  {new(func(*paramView, int) string), new(func(*paramView, int, wk.Date) string)},
+		wk.KindList:    {new(func(*paramView, int) []string), new(func(*paramView, int, wk.Date) []string)},
+		wk.KindBool:    {new(func(*paramView, int) bool), new(func(*paramView, int, wk.Date) bool)},
+	}
+	get := func(args ...any) (any, error) {
+		v, err := args[0].(*paramView).get(args[1].(int))
+		if err != nil {
+			return nil, err
+		}
+		return fn.Box(v), nil
+	}
+	getAt := func(args ...any) (any, error) {
+		v, err := args[0].(*paramView).getAt(args[1].(int), args[2].(wk.Date))
+		if err != nil {
+			return nil, err
+		}
+		return fn.Box(v), nil
+	}
+	var opts []expr.Option
+	for _, k := range []wk.Kind{wk.KindInteger, wk.KindDecimal, wk.KindDate, wk.KindString, wk.KindList, wk.KindBool} {
+		opts = append(opts,
+			expr.Function(fast.ParamPrefix+kindSuffix[k], get, sigs[k][0]),
+			expr.Function(fast.ParamAtPrefix+kindSuffix[k], getAt, sigs[k][1]))
+	}
+	return opts
+}()
+
+func exprProblem(r *wk.Rule, err error) wk.Problem {
+	msg := err.Error()
+	line, col := 1, 0
+	var fe *file.Error
+	if errors.As(err, &fe) {
+		line, col = fe.Line, fe.Column
+		msg = fe.Message + fe.Snippet
+	}
+	return wk.Problem{Pos: r.PositionOf(line, col), ID: r.ID, Msg: msg}
+}

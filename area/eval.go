@@ -1,0 +1,166 @@
+package area
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+
+	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/vm"
+	wk "github.com/openwijkwerken/wijkwerken"
+	"github.com/openwijkwerken/wijkwerken/internal/fast"
+	"github.com/openwijkwerken/wijkwerken/internal/fn"
+	"github.com/shopspring/decimal"
+)
+
+type decimalT = decimal.Decimal
+
+// Eval runs the area's rules in force on date against env (a pointer of
+// the type the area was compiled with, filled with the case) and returns
+// the reasons of the conditions that hold, in rulebook order. Value rules
+// store their outputs in the environment's out struct. When tr is not nil,
+// a step per rule is appended to it, with the parameter values the rule
+// read.
+//
+// An environment of another type is an error (the compiled rules read it
+// by offsets). A date on which no rule of the area is in force is a
+// *wijkwerken.NotInForceError; a rule that fails at run time is a
+// *wijkwerken.RuleError.
+func (rs *RuleSet) Eval(env any, date wk.Date, tr *wk.Trace) ([]wk.Reason, error) {
+	bound, err := fast.Bind(env, rs.envType)
+	if err != nil {
+		return nil, fmt.Errorf("area: the %s rules: %v", rs.area, err)
+	}
+	e := env.(envHolder).base()
+	e.Date = date
+	view := rs.params.view(date)
+	if tr != nil {
+		tv := *view
+		tv.date = date
+		view = &tv
+	}
+	e.Params = view
+	m := rs.pool.Get().(*vm.VM)
+	defer rs.pool.Put(m)
+	var reasons []wk.Reason
+	ran := false
+	for _, versions := range rs.slots {
+		c := inForce(versions, date)
+		if c == nil {
+			continue
+		}
+		ran = true
+		var step *traceStep
+		if tr != nil {
+			step = newStep(rs.area, c.rule)
+			view.trace = step
+		}
+		prog, closures := c.program(date, tr != nil)
+		var out fn.Val
+		done := false
+		if closures != nil {
+			out, done = closures.Run(bound, date, view)
+		}
+		if !done {
+			res, err := m.Run(prog, env)
+			if err != nil {
+				return nil, runError(c.rule, date, err)
+			}
+			var ok bool
+			if out, ok = fn.Unbox(res); !ok {
+				return nil, runError(c.rule, date, fmt.Errorf("computed a %T, which no output can hold", res))
+			}
+		}
+		if c.out == nil {
+			fired := out.K == fn.Bool && out.B
+			if fired {
+				reasons = append(reasons, reasonOf(c.rule))
+			}
+			if step != nil {
+				step.Kind, step.Fired = "condition", &fired
+				if fired {
+					step.Reason = c.rule.Reason
+				}
+			}
+		} else {
+			if out.K != fn.Nil {
+				if k, _ := fn.KindOf(c.out.typ); out.K != k {
+					return nil, runError(c.rule, date, fmt.Errorf("computed %s, but output %s wants %s", typeName(reflect.TypeOf(fn.Box(out))), c.out.name, typeName(c.out.typ)))
+				}
+				if err := c.out.loc.Set(bound, out); err != nil {
+					return nil, runError(c.rule, date, fmt.Errorf("output %s: %v", c.out.name, err))
+				}
+			}
+			if step != nil {
+				step.Kind, step.Output, step.Value = "value", c.out.name, fn.Box(out)
+			}
+		}
+		if step != nil {
+			tr.Steps = append(tr.Steps, step.Step)
+		}
+	}
+	if tr != nil {
+		view.trace = nil
+	}
+	if !ran {
+		return nil, &wk.NotInForceError{What: rs.area + " rules", Date: date, Earliest: rs.earliest}
+	}
+	return reasons, nil
+}
+
+func inForce(versions []*compiled, d wk.Date) *compiled {
+	for _, c := range versions {
+		if c.rule.InForce(d) {
+			return c
+		}
+	}
+	return nil
+}
+
+// runError is a rule's run-time error, positioned where the expression
+// fails in the rulebook file when expr says where.
+func runError(r *wk.Rule, d wk.Date, err error) error {
+	pos := r.ExprPos
+	var fe *file.Error
+	if errors.As(err, &fe) {
+		msg := fe.Message
+		if fe.Prev != nil {
+			msg = fe.Prev.Error()
+		}
+		pos = r.PositionOf(fe.Line, fe.Column)
+		err = errors.New(msg)
+		if fe.Prev != nil {
+			err = fe.Prev
+		}
+	}
+	return &wk.RuleError{Rule: r.ID, Pos: pos, Date: d, Err: err}
+}
+
+func reasonOf(r *wk.Rule) wk.Reason {
+	return wk.Reason{Code: r.Reason, Message: r.Message, Rule: r.ID, Cite: r.Cite, Sources: r.Sources}
+}
+
+// traceStep is the step of one rule being evaluated with a trace: the
+// parameter reads of the rule add to it.
+type traceStep struct{ wk.Step }
+
+func newStep(area string, r *wk.Rule) *traceStep {
+	return &traceStep{Step: wk.Step{Area: area, Rule: r.ID, Cite: r.Cite, Sources: r.Sources, Confidence: r.Confidence,
+		From: r.From, To: r.To, Pos: r.Pos, Expression: strings.TrimSpace(r.Expression())}}
+}
+
+// record adds the value of p in force on at to the step (once).
+func (s *traceStep) record(p *wk.Parameter, at wk.Date) {
+	u := wk.ParamUse{ID: p.ID, Unit: p.Unit, At: at, Cite: p.Cite, Sources: p.Sources, Confidence: p.Confidence}
+	if v, ok := p.At(at); ok {
+		u.Value, u.From, u.To = v.Value, v.From, v.To
+		u.Cite, u.Sources, u.Confidence = p.Provenance(v)
+	}
+	for _, prev := range s.Params {
+		if prev.ID == u.ID && prev.At == u.At {
+			return
+		}
+	}
+	s.Params = append(s.Params, u)
+}

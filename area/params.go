@@ -1,0 +1,156 @@
+package area
+
+import (
+	"fmt"
+	"sort"
+
+	wk "github.com/openwijkwerken/wijkwerken"
+	"github.com/openwijkwerken/wijkwerken/internal/fn"
+)
+
+// paramTable indexes a rulebook's parameters for compiled rules: a rule
+// reads a parameter by its index, not by its name, and the values in force
+// are resolved once per stretch of time in which none of them changes.
+type paramTable struct {
+	params   []*wk.Parameter
+	index    map[string]int
+	segments []segment
+}
+
+// segment holds the value of every parameter over a stretch of time in
+// which none of them changes, so that a decision resolves its parameters
+// with one binary search instead of one lookup per parameter.
+type segment struct {
+	from wk.Date
+	view *paramView
+}
+
+// paramView is what rule expressions see of the parameters: the values in
+// force on one date, by index. Shared views are immutable; a tracing view
+// (trace != nil) is made per evaluation.
+type paramView struct {
+	tab   *paramTable
+	date  wk.Date    // the evaluation's date, in a tracing view
+	fvals []fn.Val   // by index; the zero Val where none is in force
+	trace *traceStep // records the parameters a rule reads, when tracing
+}
+
+func newParamTable(rb *wk.Rulebook) *paramTable {
+	t := &paramTable{params: rb.Parameters(), index: map[string]int{}}
+	var bounds []wk.Date
+	for i, p := range t.params {
+		t.index[p.ID] = i
+		for _, v := range p.Values {
+			bounds = append(bounds, v.From)
+			if !v.To.IsZero() {
+				bounds = append(bounds, v.To.AddDays(1))
+			}
+		}
+	}
+	sort.Slice(bounds, func(i, j int) bool { return bounds[i].Before(bounds[j]) })
+	for i, b := range bounds {
+		if i > 0 && b == bounds[i-1] {
+			continue
+		}
+		view := t.newView(b)
+		for j, p := range t.params {
+			if v, ok := p.At(b); ok {
+				view.fvals[j] = valOf(v.Value)
+			}
+		}
+		t.segments = append(t.segments, segment{from: b, view: view})
+	}
+	return t
+}
+
+func (t *paramTable) newView(d wk.Date) *paramView {
+	return &paramView{tab: t, date: d, fvals: make([]fn.Val, len(t.params))}
+}
+
+// view returns the parameter values in force on d. The view's date is the
+// segment's start, not d; only its values are meant to be read.
+func (t *paramTable) view(d wk.Date) *paramView {
+	i := sort.Search(len(t.segments), func(i int) bool { return t.segments[i].from.After(d) })
+	if i == 0 {
+		return t.newView(d)
+	}
+	return t.segments[i-1].view
+}
+
+// valOf is a parameter value as expressions see it (a list is copied once,
+// here, and shared by every evaluation after: expressions never change one).
+func valOf(v wk.Value) fn.Val {
+	switch v.Kind() {
+	case wk.KindInteger:
+		return fn.Val{K: fn.Int, I: v.Int()}
+	case wk.KindDecimal:
+		return fn.Val{K: fn.Dec, D: v.Decimal()}
+	case wk.KindDate:
+		return fn.Val{K: fn.Date, T: v.Date()}
+	case wk.KindString:
+		return fn.Val{K: fn.Str, S: v.Str()}
+	case wk.KindList:
+		return fn.Val{K: fn.List, L: v.List()}
+	case wk.KindBool:
+		return fn.Val{K: fn.Bool, B: v.Bool()}
+	}
+	return fn.Val{}
+}
+
+// paramMissingError is returned by a parameter read on a date outside the
+// parameter's timeline.
+type paramMissingError struct {
+	ID   string
+	Date wk.Date
+}
+
+func (e *paramMissingError) Error() string {
+	if e.Date.IsZero() {
+		return fmt.Sprintf("parameter %s has no value in force on the decision date", e.ID)
+	}
+	return fmt.Sprintf("parameter %s has no value in force on %s", e.ID, e.Date)
+}
+
+// Get is the value of parameter idx in force on the view's date, for the
+// closure backend.
+func (v *paramView) Get(idx int) (fn.Val, bool) {
+	x := v.fvals[idx]
+	return x, x.K != fn.Nil
+}
+
+// GetAt is the value of parameter idx in force on d, for the closure
+// backend.
+func (v *paramView) GetAt(idx int, d wk.Date) (fn.Val, bool) {
+	pv, ok := v.tab.params[idx].At(d)
+	if !ok {
+		return fn.Val{}, false
+	}
+	return valOf(pv.Value), true
+}
+
+func (v *paramView) get(idx int) (fn.Val, error) {
+	x := v.fvals[idx]
+	if x.K == fn.Nil {
+		d := wk.Date{}
+		if v.trace != nil {
+			d = v.date
+		}
+		return x, &paramMissingError{ID: v.tab.params[idx].ID, Date: d}
+	}
+	if v.trace != nil {
+		v.trace.record(v.tab.params[idx], v.date)
+	}
+	return x, nil
+}
+
+func (v *paramView) getAt(idx int, d wk.Date) (fn.Val, error) {
+	p := v.tab.params[idx]
+	pv, ok := p.At(d)
+	if !ok {
+		return fn.Val{}, &paramMissingError{ID: p.ID, Date: d}
+	}
+	if v.trace != nil {
+		v.trace.record(p, d)
+	}
+	return valOf(pv.Value), nil
+}

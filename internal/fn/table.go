@@ -1,0 +1,317 @@
+package fn
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"slices"
+	"time"
+
+	"github.com/expr-lang/expr"
+	wk "github.com/openwijkwerken/wijkwerken"
+	"github.com/shopspring/decimal"
+)
+
+// DivisionPlaces is the number of decimal places a decimal division in a
+// rule keeps (rounded half up). Rules that divide money round the result
+// explicitly afterwards; this only bounds the intermediate value.
+const DivisionPlaces = 12
+
+// A Func is an expression function: its name, its signatures and one Go
+// implementation, reached from expr's VM through Call and from the closure
+// backend through the typed CallN of its arity.
+type Func struct {
+	Name string
+	// Sigs are the signatures, as expr.Function takes them
+	// (new(func(int, int) int)); a function with several overloads has one
+	// each.
+	Sigs []any
+	// Call is the implementation as expr's VM calls it.
+	Call func(args ...any) (any, error)
+	// Arity is the number of arguments; the one of Call0..Call3 that
+	// matches it is set.
+	Arity int
+	Call0 func() (Val, error)
+	Call1 func(a Val) (Val, error)
+	Call2 func(a, b Val) (Val, error)
+	Call3 func(a, b, c Val) (Val, error)
+}
+
+// Accepts reports whether the function has a signature for arguments of
+// the given static types (the closure backend compiles a call only then).
+func (f *Func) Accepts(args []reflect.Type) bool {
+	for _, s := range f.Sigs {
+		t := reflect.TypeOf(s).Elem()
+		if t.NumIn() != len(args) {
+			continue
+		}
+		ok := true
+		for i := range args {
+			ok = ok && t.In(i) == args[i]
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+func sig[F any]() any { return new(F) }
+
+func fn0[R any](name string, impl func() R) Func {
+	return Func{Name: name, Sigs: []any{sig[func() R]()}, Arity: 0,
+		Call:  func(...any) (any, error) { return impl(), nil },
+		Call0: func() (Val, error) { return put(impl()), nil }}
+}
+
+func fn1[A, R any](name string, impl func(A) (R, error)) Func {
+	return Func{Name: name, Sigs: []any{sig[func(A) R]()}, Arity: 1,
+		Call: func(args ...any) (any, error) { return impl(args[0].(A)) },
+		Call1: func(a Val) (Val, error) {
+			r, err := impl(get[A](a))
+			return put(r), err
+		}}
+}
+
+func fn2[A, B, R any](name string, impl func(A, B) (R, error)) Func {
+	return Func{Name: name, Sigs: []any{sig[func(A, B) R]()}, Arity: 2,
+		Call: func(args ...any) (any, error) { return impl(args[0].(A), args[1].(B)) },
+		Call2: func(a, b Val) (Val, error) {
+			r, err := impl(get[A](a), get[B](b))
+			return put(r), err
+		}}
+}
+
+func fn3[A, B, C, R any](name string, impl func(A, B, C) (R, error)) Func {
+	return Func{Name: name, Sigs: []any{sig[func(A, B, C) R]()}, Arity: 3,
+		Call: func(args ...any) (any, error) { return impl(args[0].(A), args[1].(B), args[2].(C)) },
+		Call3: func(a, b, c Val) (Val, error) {
+			r, err := impl(get[A](a), get[B](b), get[C](c))
+			return put(r), err
+		}}
+}
+
+// ok wraps a function that cannot fail.
+func ok1[A, R any](f func(A) R) func(A) (R, error) { return func(a A) (R, error) { return f(a), nil } }
+func ok2[A, B, R any](f func(A, B) R) func(A, B) (R, error) {
+	return func(a A, b B) (R, error) { return f(a, b), nil }
+}
+
+// decOp is an operator overload on decimals, and on a decimal with an int
+// on either side.
+func decOp[R any](name string, impl func(a, b decimal.Decimal) (R, error)) Func {
+	f := fn2(name, impl)
+	f.Sigs = []any{sig[func(decimal.Decimal, decimal.Decimal) R](), sig[func(decimal.Decimal, int) R](), sig[func(int, decimal.Decimal) R]()}
+	f.Call = func(args ...any) (any, error) { return impl(toDec(args[0]), toDec(args[1])) }
+	return f
+}
+
+func toDec(a any) decimal.Decimal {
+	switch x := a.(type) {
+	case decimal.Decimal:
+		return x
+	case int:
+		return decimal.NewFromInt(int64(x))
+	}
+	return decimal.Decimal{}
+}
+
+// ErrDivZero is a division by zero in a rule.
+var ErrDivZero = errors.New("division by zero")
+
+func cmp(f func(c int) bool) func(a, b decimal.Decimal) (bool, error) {
+	return func(a, b decimal.Decimal) (bool, error) { return f(a.Cmp(b)), nil }
+}
+
+func dateCmp(f func(c int) bool) func(a, b wk.Date) (bool, error) {
+	return func(a, b wk.Date) (bool, error) { return f(a.Compare(b)), nil }
+}
+
+func lt(c int) bool { return c < 0 }
+func le(c int) bool { return c <= 0 }
+func gt(c int) bool { return c > 0 }
+func ge(c int) bool { return c >= 0 }
+func eq(c int) bool { return c == 0 }
+func ne(c int) bool { return c != 0 }
+
+// yearDate is day month of d's year (the zero Date for the zero Date).
+func yearDate(d wk.Date, month time.Month, day int) wk.Date {
+	out, err := wk.NewDate(d.Year(), month, day)
+	if err != nil {
+		return wk.Date{}
+	}
+	return out
+}
+
+// LatestOnOrBefore returns the latest date of ds on or before d (the zero
+// Date when none is).
+func LatestOnOrBefore(ds []wk.Date, d wk.Date) wk.Date {
+	var best wk.Date
+	for _, x := range ds {
+		if !x.After(d) && x.After(best) {
+			best = x
+		}
+	}
+	return best
+}
+
+// MonthSum adds the values of months (keyed "YYYY-MM") from the month of
+// from to the month of to, inclusive.
+func MonthSum(m map[string]int, from, to wk.Date) int {
+	lo, hi := from.MonthKey(), to.MonthKey()
+	total := 0
+	for k, v := range m {
+		if k >= lo && k <= hi {
+			total += v
+		}
+	}
+	return total
+}
+
+// Table is every expression function, by the name rules call it with (the
+// operator overloads start with an underscore). It is built once and
+// never changed.
+var Table = func() map[string]*Func {
+	funcs := []Func{
+		// Decimal arithmetic: + - * / on decimals, and decimals with ints.
+		decOp("_dec_add", func(a, b decimal.Decimal) (decimal.Decimal, error) { return a.Add(b), nil }),
+		decOp("_dec_sub", func(a, b decimal.Decimal) (decimal.Decimal, error) { return a.Sub(b), nil }),
+		decOp("_dec_mul", func(a, b decimal.Decimal) (decimal.Decimal, error) { return a.Mul(b), nil }),
+		decOp("_dec_div", func(a, b decimal.Decimal) (decimal.Decimal, error) {
+			if b.IsZero() {
+				return decimal.Decimal{}, ErrDivZero
+			}
+			return a.DivRound(b, DivisionPlaces), nil
+		}),
+		// Whole numbers divide exactly, into a decimal: expr would give a
+		// float64, and no float touches a rule's value.
+		fn2("_int_div", func(a, b int) (decimal.Decimal, error) {
+			if b == 0 {
+				return decimal.Decimal{}, ErrDivZero
+			}
+			return decimal.NewFromInt(int64(a)).DivRound(decimal.NewFromInt(int64(b)), DivisionPlaces), nil
+		}),
+		decOp("_dec_lt", cmp(lt)), decOp("_dec_le", cmp(le)), decOp("_dec_gt", cmp(gt)),
+		decOp("_dec_ge", cmp(ge)), decOp("_dec_eq", cmp(eq)), decOp("_dec_ne", cmp(ne)),
+		fn2("_date_lt", dateCmp(lt)), fn2("_date_le", dateCmp(le)), fn2("_date_gt", dateCmp(gt)),
+		fn2("_date_ge", dateCmp(ge)), fn2("_date_eq", dateCmp(eq)), fn2("_date_ne", dateCmp(ne)),
+
+		// Decimals.
+		decFunc(),
+		fn2("round_half_up", ok2(func(d decimal.Decimal, places int) decimal.Decimal { return d.Round(int32(places)) })),
+		fn2("round_bank", ok2(func(d decimal.Decimal, places int) decimal.Decimal { return d.RoundBank(int32(places)) })),
+		fn2("round_down", ok2(func(d decimal.Decimal, places int) decimal.Decimal { return d.RoundDown(int32(places)) })),
+		fn2("round_up", ok2(func(d decimal.Decimal, places int) decimal.Decimal { return d.RoundUp(int32(places)) })),
+		fn2("dec_min", ok2(func(a, b decimal.Decimal) decimal.Decimal { return decimal.Min(a, b) })),
+		fn2("dec_max", ok2(func(a, b decimal.Decimal) decimal.Decimal { return decimal.Max(a, b) })),
+		fn1("ceil_int", ok1(func(d decimal.Decimal) int { return int(d.Ceil().IntPart()) })),
+
+		// Integers.
+		fn2("ceil_div", func(a, b int) (int, error) {
+			if b <= 0 {
+				return 0, fmt.Errorf("ceil_div: divisor %d must be positive", b)
+			}
+			if a <= 0 {
+				return -((-a) / b), nil
+			}
+			return (a + b - 1) / b, nil
+		}),
+
+		// Dates.
+		fn1("parse_date", wk.ParseDate),
+		fn2("add_days", ok2(func(d wk.Date, n int) wk.Date { return d.AddDays(n) })),
+		fn2("add_months", ok2(func(d wk.Date, n int) wk.Date { return d.AddMonths(n) })),
+		fn2("period_end", ok2(func(d wk.Date, n int) wk.Date { return d.PeriodEnd(n) })),
+		fn2("days_between", ok2(func(a, b wk.Date) int { return a.DaysUntil(b) })),
+		fn1("year", ok1(func(d wk.Date) int { return d.Year() })),
+		fn1("month", ok1(func(d wk.Date) int { return int(d.Month()) })),
+		fn1("month_key", ok1(func(d wk.Date) string { return d.MonthKey() })),
+		fn1("start_of_month", ok1(func(d wk.Date) wk.Date { return d.StartOfMonth() })),
+		fn1("end_of_month", ok1(func(d wk.Date) wk.Date { return d.EndOfMonth() })),
+		fn1("is_set", ok1(func(d wk.Date) bool { return !d.IsZero() })),
+		fn0("no_date", func() wk.Date { return wk.Date{} }),
+		fn1("start_of_year", ok1(func(d wk.Date) wk.Date { return yearDate(d, 1, 1) })),
+		fn1("end_of_year", ok1(func(d wk.Date) wk.Date { return yearDate(d, 12, 31) })),
+		fn2("latest", ok2(func(a, b wk.Date) wk.Date {
+			if a.After(b) {
+				return a
+			}
+			return b
+		})),
+		fn2("earliest", ok2(func(a, b wk.Date) wk.Date {
+			if a.Before(b) {
+				return a
+			}
+			return b
+		})),
+		fn2("latest_on_or_before", ok2(LatestOnOrBefore)),
+		fn3("month_sum", func(m map[string]int, from, to wk.Date) (int, error) { return MonthSum(m, from, to), nil }),
+	}
+	t := make(map[string]*Func, len(funcs))
+	for i := range funcs {
+		t[funcs[i].Name] = &funcs[i]
+	}
+	return t
+}()
+
+// decFunc is dec(x): a decimal from an int or from its text.
+func decFunc() Func {
+	parse := func(s string) (decimal.Decimal, error) {
+		d, err := decimal.NewFromString(s)
+		if err != nil {
+			return decimal.Decimal{}, fmt.Errorf("dec(%q): not a decimal number", s)
+		}
+		return d, nil
+	}
+	f := fn1("dec", parse)
+	f.Sigs = []any{sig[func(string) decimal.Decimal](), sig[func(int) decimal.Decimal]()}
+	f.Call = func(args ...any) (any, error) {
+		switch x := args[0].(type) {
+		case int:
+			return decimal.NewFromInt(int64(x)), nil
+		case string:
+			return parse(x)
+		}
+		return nil, fmt.Errorf("dec: want an int or a string")
+	}
+	f.Call1 = func(a Val) (Val, error) {
+		if a.K == Int {
+			return Val{K: Dec, D: decimal.NewFromInt(int64(a.I))}, nil
+		}
+		d, err := parse(a.S)
+		return Val{K: Dec, D: d}, err
+	}
+	return f
+}
+
+// operators maps each operator to the overloads that implement it on
+// decimals and dates.
+var operators = [][]string{
+	{"+", "_dec_add"}, {"-", "_dec_sub"}, {"*", "_dec_mul"}, {"/", "_dec_div", "_int_div"},
+	{"<", "_dec_lt", "_date_lt"}, {"<=", "_dec_le", "_date_le"}, {">", "_dec_gt", "_date_gt"},
+	{">=", "_dec_ge", "_date_ge"}, {"==", "_dec_eq", "_date_eq"}, {"!=", "_dec_ne", "_date_ne"},
+}
+
+// Options are the expr options that declare every function of the table
+// and the operators on decimals and dates, with the clock disabled: a
+// decision depends only on its inputs and its date. Built once.
+var Options = func() []expr.Option {
+	opts := []expr.Option{
+		expr.DisableBuiltin("now"),
+		expr.DisableBuiltin("duration"),
+		expr.DisableBuiltin("timezone"),
+	}
+	names := make([]string, 0, len(Table))
+	for name := range Table {
+		names = append(names, name)
+	}
+	slices.Sort(names) // a stable order for expr
+	for _, name := range names {
+		f := Table[name]
+		opts = append(opts, expr.Function(name, f.Call, f.Sigs...))
+	}
+	for _, op := range operators {
+		opts = append(opts, expr.Operator(op[0], op[1:]...))
+	}
+	return opts
+}()
