@@ -275,7 +275,7 @@ type UnknownError struct {
 
 func (e *UnknownError) Error() string {
 	msg := fmt.Sprintf("unknown %s %q", e.What, e.ID)
-	if s := Suggest(e.ID, e.Known); s != "" {
+	if s := suggest.Closest(e.ID, e.Known); s != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", s)
 	}
 	return msg
@@ -301,10 +301,6 @@ func (e *NotInForceError) Error() string {
 	}
 	return msg
 }
-
-// Suggest returns the name in known closest to s when s is plausibly a
-// typo of it (for "did you mean" hints), or "".
-func Suggest(s string, known []string) string { return suggest.Closest(s, known) }
 
 func joinQuoted(ss []string) string {
 	q := make([]string, len(ss))

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/openwijkwerken/wijkwerken/internal/suggest"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -60,7 +61,7 @@ func fields(file string, n *yaml.Node, id string, ps *Problems, allowed ...strin
 		k, v := n.Content[i], n.Content[i+1]
 		if !slices.Contains(allowed, k.Value) {
 			msg := fmt.Sprintf("unknown key %q", k.Value)
-			if s := Suggest(k.Value, allowed); s != "" {
+			if s := suggest.Closest(k.Value, allowed); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
 			} else {
 				msg += " (allowed: " + strings.Join(allowed, ", ") + ")"

@@ -78,7 +78,13 @@ type RuleSet struct {
 	params   *paramTable   // the parameters, by the index compiled rules read them with
 	slots    [][]*compiled // per rule id, its versions ordered by From
 	earliest wk.Date
-	pool     sync.Pool // *vm.VM, one per goroutine at a time
+	pool     sync.Pool // *machine, one per goroutine at a time
+}
+
+// machine is what one evaluation needs: expr's VM and the closures' frame.
+type machine struct {
+	vm    vm.VM
+	frame fast.Frame
 }
 
 type compiled struct {
@@ -209,7 +215,7 @@ func Compile(rb *wk.Rulebook, spec Spec) (*RuleSet, error) {
 		return nil, fmt.Errorf("area.Compile: area %s: %v", spec.Area, err)
 	}
 	rs := &RuleSet{rb: rb, area: spec.Area, envType: envType, params: newParamTable(rb), earliest: rb.Earliest(spec.Area)}
-	rs.pool.New = func() any { return &vm.VM{MemoryBudget: MemoryBudget} }
+	rs.pool.New = func() any { return &machine{vm: vm.VM{MemoryBudget: MemoryBudget}} }
 	var ps wk.Problems
 	producer := map[string]int{} // output name -> slot that computes it
 	var slotIDs []string

@@ -18,10 +18,19 @@ type testEnv struct {
 	Amt decimal.Decimal `expr:"amt"`
 	D   wk.Date         `expr:"d"`
 	S   string          `expr:"s"`
-	Out struct {
+	// Lists whose elements closures and indexes read.
+	Ns    []int      `expr:"ns"`
+	Items []testItem `expr:"items"`
+	Out   struct {
 		X      int             `expr:"x"`
 		Amount decimal.Decimal `expr:"amount"`
 	} `expr:"out"`
+}
+
+type testItem struct {
+	On    wk.Date         `expr:"on"`
+	Price decimal.Decimal `expr:"price"`
+	Code  string          `expr:"code"`
 }
 
 var testSpec = Spec{Area: "test", Env: &testEnv{}}

@@ -7,9 +7,7 @@ import (
 	"strings"
 
 	"github.com/expr-lang/expr/file"
-	"github.com/expr-lang/expr/vm"
 	wk "github.com/openwijkwerken/wijkwerken"
-	"github.com/openwijkwerken/wijkwerken/internal/fast"
 	"github.com/openwijkwerken/wijkwerken/internal/fn"
 	"github.com/shopspring/decimal"
 )
@@ -28,21 +26,32 @@ type decimalT = decimal.Decimal
 // *wijkwerken.NotInForceError; a rule that fails at run time is a
 // *wijkwerken.RuleError.
 func (rs *RuleSet) Eval(env any, date wk.Date, tr *wk.Trace) ([]wk.Reason, error) {
-	bound, err := fast.Bind(env, rs.envType)
-	if err != nil {
-		return nil, fmt.Errorf("area: the %s rules: %v", rs.area, err)
-	}
-	e := env.(envHolder).base()
-	e.Date = date
+	return rs.eval(env, date, tr, false)
+}
+
+// EvalIn is Eval for a decision in the making: on the state's date, with
+// its trace (nil when untraced) and its options.
+func (rs *RuleSet) EvalIn(s *State, env any) ([]wk.Reason, error) {
+	return rs.eval(env, s.Date, s.Trace, s.Options.VMOnly)
+}
+
+func (rs *RuleSet) eval(env any, date wk.Date, tr *wk.Trace, vmOnly bool) ([]wk.Reason, error) {
 	view := rs.params.view(date)
 	if tr != nil {
 		tv := *view
 		tv.date = date
 		view = &tv
 	}
-	e.Params = view
-	m := rs.pool.Get().(*vm.VM)
+	m := rs.pool.Get().(*machine)
 	defer rs.pool.Put(m)
+	bound := &m.frame
+	if err := bound.Bind(env, rs.envType, date, view); err != nil {
+		return nil, fmt.Errorf("area: the %s rules: %v", rs.area, err)
+	}
+	defer bound.Release()
+	e := env.(envHolder).base()
+	e.Date = date
+	e.Params = view
 	var reasons []wk.Reason
 	ran := false
 	for _, versions := range rs.slots {
@@ -59,11 +68,11 @@ func (rs *RuleSet) Eval(env any, date wk.Date, tr *wk.Trace) ([]wk.Reason, error
 		prog, closures := c.program(date, tr != nil)
 		var out fn.Val
 		done := false
-		if closures != nil {
-			out, done = closures.Run(bound, date, view)
+		if closures != nil && !vmOnly {
+			out, done = closures.Run(bound)
 		}
 		if !done {
-			res, err := m.Run(prog, env)
+			res, err := m.vm.Run(prog, env)
 			if err != nil {
 				return nil, runError(c.rule, date, err)
 			}

@@ -38,6 +38,13 @@ func TestFastPathMatchesVM(t *testing.T) {
 		`len(s) > 1`,
 		`param_at("t.limit", d) > n`,
 		`year(date) > 2019 && month_key(d) != "2024-01"`,
+		// Lists: closures over ints and structs, indexes, list literals.
+		`any(ns, # > n) || all(ns, # != 4)`,
+		`len(ns) > 1 && ns[0] < n`,
+		`count(items, {.on <= date}) == n || none(items, .code == s)`,
+		`len(items) > 0 && items[len(items) - 1].price > amt`,
+		`count(items, .price >= param("t.rate") * amt) > 1`,
+		`s in (n > 3 ? ["x", "ab"] : [])`,
 	}
 	var rules strings.Builder
 	for i, c := range conds {
@@ -55,6 +62,11 @@ func TestFastPathMatchesVM(t *testing.T) {
 			}
 		}
 	}
+	lists := [][]int{nil, {4}, {1, 12, 30}, {-7, 4, 9, 300}}
+	item := func(on, price, code string) testItem {
+		return testItem{On: wk.MustParseDate(on), Price: decimal.RequireFromString(price), Code: code}
+	}
+	items := [][]testItem{nil, {item("2019-12-31", "0.30", "x")}, {item("2018-01-01", "1.785", "ab"), item("2024-02-29", "3", ""), item("2030-01-01", "200", "x")}}
 	dates := []wk.Date{wk.MustParseDate("2018-03-01"), wk.MustParseDate("2019-12-31"), wk.MustParseDate("2020-01-01"), wk.MustParseDate("2024-02-29")}
 	checked := 0
 	for _, date := range dates {
@@ -62,7 +74,7 @@ func TestFastPathMatchesVM(t *testing.T) {
 			for _, amt := range []string{"0", "0.3", "1.785", "3", "120.50"} {
 				for _, d := range []wk.Date{{}, wk.MustParseDate("2017-05-31"), wk.MustParseDate("2023-01-01"), wk.MustParseDate("2024-01-31"), wk.MustParseDate("2024-12-31")} {
 					for _, s := range []string{"", "x", "ab"} {
-						fast := &testEnv{N: n, Amt: decimal.RequireFromString(amt), D: d, S: s}
+						fast := &testEnv{N: n, Amt: decimal.RequireFromString(amt), D: d, S: s, Ns: lists[(n%4+4)%4], Items: items[(n%3+3)%3]}
 						slow := *fast
 						a, errA := rs.Eval(fast, date, nil)
 						b, errB := rs.Eval(&slow, date, &wk.Trace{})

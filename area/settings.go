@@ -27,6 +27,12 @@ func Apply(opts []wk.Option) Options {
 // gets no error and an unspecified outcome.
 func CaseValidated() wk.Option { return func(s *settings.Settings) { s.Validated = true } }
 
+// VMOnly makes an untraced decision run its rules on expr's VM, with the
+// parameters folded in as ever, instead of on the closures: a test compares
+// the three ways a rule can run (traced on the VM, folded on the VM,
+// folded on the closures) with it. Decisions are slower with it.
+func VMOnly() wk.Option { return func(s *settings.Settings) { s.VMOnly = true } }
+
 // JoinErrors merges the *wijkwerken.LoadErrors among errs into one, so that
 // a broken rulebook reports every problem of every area at once. Other
 // errors are joined beside it. It returns nil when every err is nil.

@@ -137,9 +137,16 @@ type Package struct {
 	// RuleAreas are the rulebook areas whose rules the package decides (a
 	// rule in an area no package decides is a broken rulebook).
 	RuleAreas []string
-	// Compile compiles the package's areas for c's rulebook and returns
-	// each one's DecideFunc by area name.
-	Compile func(c *Compiler) (map[string]DecideFunc, error)
+	// Compile compiles the package's areas for c's rulebook.
+	Compile func(c *Compiler) (Compiled, error)
+}
+
+// Compiled is a package's areas compiled for a rulebook: each one's
+// DecideFunc by area name, and the rule sets they evaluate (for tools that
+// inspect them: coverage, the closures each rule runs on).
+type Compiled struct {
+	Decide   map[string]DecideFunc
+	RuleSets []*RuleSet
 }
 
 // Compiler compiles the areas of a rulebook once each: a package that

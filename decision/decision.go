@@ -170,9 +170,10 @@ func AreaOf(path string) string {
 // Engine decides whole cases against one rulebook. It compiles every area
 // once; it is immutable and safe for concurrent use.
 type Engine struct {
-	rb    *wk.Rulebook
-	reg   *registry
-	steps []area.DecideFunc // by index in reg.defs
+	rb       *wk.Rulebook
+	reg      *registry
+	steps    []area.DecideFunc // by index in reg.defs
+	ruleSets []*area.RuleSet
 }
 
 // New compiles every area of the rulebook. Every problem of every area is
@@ -192,9 +193,10 @@ func New(rb *wk.Rulebook) (*Engine, error) {
 			errs = append(errs, err)
 			continue
 		}
-		for k, f := range m {
+		for k, f := range m.Decide {
 			fns[k] = f
 		}
+		e.ruleSets = append(e.ruleSets, m.RuleSets...)
 	}
 	// A rule in an area no engine decides would be silently ignored (an
 	// area misspelled in a reform, say): that is a broken rulebook.
@@ -219,6 +221,10 @@ func New(rb *wk.Rulebook) (*Engine, error) {
 
 // Rulebook returns the rulebook the engine decides with.
 func (e *Engine) Rulebook() *wk.Rulebook { return e.rb }
+
+// RuleSets returns the compiled rule set of every rulebook area the engine
+// decides, for tools that inspect them.
+func (e *Engine) RuleSets() []*area.RuleSet { return append([]*area.RuleSet(nil), e.ruleSets...) }
 
 // Result is the combined decision for a case on a date. Each area the case
 // has data for is decided; an area that could not be decided has its error

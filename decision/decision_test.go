@@ -3,9 +3,11 @@ package decision_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"testing"
 
 	wk "github.com/openwijkwerken/wijkwerken"
+	"github.com/openwijkwerken/wijkwerken/area"
 	"github.com/openwijkwerken/wijkwerken/decision"
 	"github.com/openwijkwerken/wijkwerken/dossier"
 	"github.com/openwijkwerken/wijkwerken/population"
@@ -77,11 +79,14 @@ set:
   - {param: community_service.allowance_per_hour, from: 2024-01-01, value: 1.5}
 `
 
-// An untraced decision runs rules compiled with their parameters folded in
-// as constants; a traced one runs rules that read them as they go. Over a
-// population decided on dates from 2018 to 2027 (across every change of a
-// parameter), both must give exactly the same outputs and errors, with the
-// reference rulebook and with one whose parameters change over time.
+// A rule runs three ways: traced, on expr's VM, reading its parameters as
+// it goes; untraced, compiled with its parameters folded in as constants,
+// on the closures; and, where the closures give up, folded on the VM. Over
+// a population decided on dates from 2018 to 2027 (across every change of
+// a parameter), the three must give exactly the same outputs and errors,
+// with the reference rulebook and with one whose parameters change over
+// time: traced against folded on the VM tests the folding, folded on the
+// VM against folded on the closures tests the closures.
 func TestFoldedRulesMatchTraced(t *testing.T) {
 	rf, err := wk.ParseReform("timeline.yaml", []byte(timeline))
 	require.NoError(t, err)
@@ -100,17 +105,22 @@ func TestFoldedRulesMatchTraced(t *testing.T) {
 			require.NoError(t, dec.Decode(&rec))
 			for _, date := range []wk.Date{rec.Date, start.AddDays((i * 131) % 3400)} {
 				fast, fastErr := eng.Decide(date, rec.Case)
+				folded, foldedErr := eng.Decide(date, rec.Case, area.VMOnly())
 				slow, slowErr := eng.Decide(date, rec.Case, wk.WithTrace())
-				require.Equal(t, slowErr == nil, fastErr == nil, "case %s on %s: %v / %v", rec.ID, date, slowErr, fastErr)
+				require.Equal(t, fmt.Sprint(slowErr), fmt.Sprint(foldedErr), "folding: case %s on %s", rec.ID, date)
+				require.Equal(t, fmt.Sprint(foldedErr), fmt.Sprint(fastErr), "closures: case %s on %s", rec.ID, date)
 				if fast == nil {
 					continue
 				}
 				a, err := fast.OutputsJSON()
 				require.NoError(t, err)
+				f, err := folded.OutputsJSON()
+				require.NoError(t, err)
 				slow.Trace = nil
 				b, err := slow.OutputsJSON()
 				require.NoError(t, err)
-				require.JSONEq(t, string(b), string(a), "case %s on %s", rec.ID, date)
+				require.JSONEq(t, string(b), string(f), "folding: case %s on %s", rec.ID, date)
+				require.JSONEq(t, string(f), string(a), "closures: case %s on %s", rec.ID, date)
 			}
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	wk "github.com/openwijkwerken/wijkwerken"
+	"github.com/openwijkwerken/wijkwerken/internal/suggest"
 	"github.com/shopspring/decimal"
 	"go.yaml.in/yaml/v3"
 )
@@ -70,16 +71,19 @@ func DecodeCase(file string, n *yaml.Node) (*Case, error) {
 	d := &decoder{file: file, pos: map[string]wk.Position{}}
 	c := &Case{}
 	d.decode(n, reflect.ValueOf(c).Elem(), "case")
-	d.errs = append(d.errs, validate(c)...)
-	if len(d.errs) == 0 {
+	for _, fe := range validate(c) {
+		d.ps.Error(d.position(fe.Field), fe.Field, "%s", fe.Msg)
+	}
+	err := d.ps.Err()
+	if err == nil {
 		return c, nil
 	}
-	for i := range d.errs {
-		if d.errs[i].Pos.Line == 0 {
-			d.errs[i].Pos = d.position(d.errs[i].Field)
-		}
+	le := err.(*wk.LoadError)
+	fields := make([]FieldError, len(le.Problems))
+	for i, p := range le.Problems {
+		fields[i] = FieldError{Field: p.ID, Pos: p.Pos, Msg: p.Msg}
 	}
-	return nil, &CaseError{Fields: d.errs}
+	return nil, &CaseError{Fields: fields}
 }
 
 // decoder decodes YAML nodes into the case's Go types by their json names,
@@ -87,7 +91,7 @@ func DecodeCase(file string, n *yaml.Node) (*Case, error) {
 type decoder struct {
 	file string
 	pos  map[string]wk.Position
-	errs []FieldError
+	ps   wk.Problems // each problem's ID is the field's path
 }
 
 // position returns where path, or the nearest enclosing field, is written.
@@ -105,7 +109,7 @@ func (d *decoder) position(path string) wk.Position {
 }
 
 func (d *decoder) fail(n *yaml.Node, path, format string, args ...any) {
-	d.errs = append(d.errs, FieldError{Field: path, Pos: wk.Position{File: d.file, Line: n.Line, Column: n.Column}, Msg: fmt.Sprintf(format, args...)})
+	d.ps.Error(wk.Position{File: d.file, Line: n.Line, Column: n.Column}, path, format, args...)
 }
 
 var (
@@ -252,7 +256,7 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 		fi, ok := idx[k.Value]
 		if !ok {
 			msg := fmt.Sprintf("unknown field %q", k.Value)
-			if s := wk.Suggest(k.Value, names); s != "" {
+			if s := suggest.Closest(k.Value, names); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
 			} else {
 				sorted := append([]string(nil), names...)

@@ -58,12 +58,13 @@ var Areas = area.Package{
 		Applies: func(s *area.State) bool { return s.Case.Person != nil },
 		Result:  reflect.TypeFor[*Decision](),
 	}},
-	Compile: func(c *area.Compiler) (map[string]area.DecideFunc, error) {
+	Compile: func(c *area.Compiler) (area.Compiled, error) {
 		e, err := Compiled(c)
 		if err != nil {
-			return nil, err
+			return area.Compiled{}, err
 		}
-		return map[string]area.DecideFunc{Area: func(s *area.State) (any, error) { return e.decide(s) }}, nil
+		return area.Compiled{Decide: map[string]area.DecideFunc{Area: func(s *area.State) (any, error) { return e.decide(s) }},
+			RuleSets: []*area.RuleSet{e.rs}}, nil
 	},
 }
 
@@ -124,7 +125,7 @@ func (e *Engine) decide(s *area.State) (*Decision, error) {
 		en.Household, en.HasHousehold = *c.Household, true
 	}
 	n := s.TraceLen()
-	reasons, err := e.rs.Eval(en, s.Date, s.Trace)
+	reasons, err := e.rs.EvalIn(s, en)
 	if err != nil {
 		s.Put(Area, nil, err)
 		return nil, err

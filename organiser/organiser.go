@@ -38,12 +38,13 @@ var Areas = area.Package{
 		Name: Area, Section: Area, Result: reflect.TypeFor[*Decision](),
 		Applies: func(s *area.State) bool { return HasData(s.Case) },
 	}},
-	Compile: func(c *area.Compiler) (map[string]area.DecideFunc, error) {
+	Compile: func(c *area.Compiler) (area.Compiled, error) {
 		e, err := area.Memo(c, Area, New)
 		if err != nil {
-			return nil, err
+			return area.Compiled{}, err
 		}
-		return map[string]area.DecideFunc{Area: func(s *area.State) (any, error) { return e.decide(s) }}, nil
+		return area.Compiled{Decide: map[string]area.DecideFunc{Area: func(s *area.State) (any, error) { return e.decide(s) }},
+			RuleSets: []*area.RuleSet{e.rs}}, nil
 	},
 }
 
@@ -110,7 +111,7 @@ func (e *Engine) judge(s *area.State) (*Decision, error) {
 	}
 	en := &env{Organiser: organiserEnv{Inhabitants: *c.Organiser.Inhabitants}}
 	n := s.TraceLen()
-	reasons, err := e.rs.Eval(en, s.Date, s.Trace)
+	reasons, err := e.rs.EvalIn(s, en)
 	if err != nil {
 		return nil, err
 	}

@@ -102,16 +102,16 @@ var Areas = area.Package{
 		{Name: AreaCommunityService, Section: AreaCommunityService, Result: reflect.TypeFor[*CommunityService](),
 			Applies: func(s *area.State) bool { return s.Case.Person != nil || s.Case.CommunityService != nil }},
 	},
-	Compile: func(c *area.Compiler) (map[string]area.DecideFunc, error) {
+	Compile: func(c *area.Compiler) (area.Compiled, error) {
 		e, err := Compiled(c)
 		if err != nil {
-			return nil, err
+			return area.Compiled{}, err
 		}
-		return map[string]area.DecideFunc{
+		return area.Compiled{Decide: map[string]area.DecideFunc{
 			Area:                 func(s *area.State) (any, error) { return e.activityIn(s) },
 			AreaAssignment:       func(s *area.State) (any, error) { return e.assignmentIn(s) },
 			AreaCommunityService: func(s *area.State) (any, error) { return e.communityService(s) },
-		}, nil
+		}, RuleSets: []*area.RuleSet{e.activity, e.assignment, e.cs, e.plan}}, nil
 	},
 }
 
@@ -235,7 +235,7 @@ func (e *Engine) decideActivity(s *area.State) (*Decision, error) {
 	}
 	d := en.Out
 	n := s.TraceLen()
-	reasons, err := e.activity.Eval(en, s.Date, s.Trace)
+	reasons, err := e.activity.EvalIn(s, en)
 	if err != nil {
 		return nil, err
 	}
@@ -323,7 +323,7 @@ func (e *Engine) checkAssignment(s *area.State) (*AssignmentCheck, error) {
 		return nil, err
 	}
 	n := s.TraceLen()
-	started, err := e.assignment.Eval(&assignmentEnv{Request: c.Request, Trajectory: c.Trajectory}, s.Date, s.Trace)
+	started, err := e.assignment.EvalIn(s, &assignmentEnv{Request: c.Request, Trajectory: c.Trajectory})
 	if err != nil {
 		return nil, err
 	}
@@ -399,7 +399,7 @@ func (e *Engine) decideCommunityService(s *area.State) (*CommunityService, error
 	r := en.Out
 	r.Date, r.PersonReasons, r.PlanReasons = date, []wk.Reason{}, []wk.Reason{}
 	if c.Person != nil {
-		reasons, err := e.cs.Eval(&csEnv{Person: c.Person}, date, s.Trace)
+		reasons, err := e.cs.EvalIn(s, &csEnv{Person: c.Person})
 		if err != nil {
 			return nil, err
 		}
@@ -408,7 +408,7 @@ func (e *Engine) decideCommunityService(s *area.State) (*CommunityService, error
 	}
 	if c.CommunityService != nil {
 		en.Plan = c.CommunityService
-		reasons, err := e.plan.Eval(en, date, s.Trace)
+		reasons, err := e.plan.EvalIn(s, en)
 		if err != nil {
 			return nil, err
 		}

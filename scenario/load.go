@@ -44,6 +44,7 @@ import (
 	wk "github.com/openwijkwerken/wijkwerken"
 	"github.com/openwijkwerken/wijkwerken/decision"
 	"github.com/openwijkwerken/wijkwerken/dossier"
+	"github.com/openwijkwerken/wijkwerken/internal/suggest"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -175,7 +176,7 @@ func knownPath(key *yaml.Node, id string, add func(n *yaml.Node, id, format stri
 	for _, p := range decision.Paths() {
 		all = append(all, p.Path)
 	}
-	if sg := wk.Suggest(key.Value, all); sg != "" {
+	if sg := suggest.Closest(key.Value, all); sg != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", sg)
 	}
 	add(key, id, "%s", msg)
@@ -188,22 +189,22 @@ func knownPath(key *yaml.Node, id string, add func(n *yaml.Node, id, format stri
 // *wijkwerken.LoadError; problems of a scenario's case or date are kept for
 // the run, where they are the decision's error.
 func Parse(file string, data []byte) (*Suite, error) {
-	var ps []wk.Problem
+	var ps wk.Problems
 	add := func(n *yaml.Node, id, format string, args ...any) {
 		pos := wk.Position{File: file}
 		if n != nil {
 			pos.Line, pos.Column = n.Line, n.Column
 		}
-		ps = append(ps, wk.Problem{Pos: pos, ID: id, Msg: fmt.Sprintf(format, args...)})
+		ps.Error(pos, id, format, args...)
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		ps = append(ps, wk.Problem{Pos: wk.Position{File: file, Line: yamlLine(err)}, Msg: strings.TrimPrefix(err.Error(), "yaml: ")})
-		return nil, &wk.LoadError{Problems: ps}
+		ps.Error(wk.Position{File: file, Line: yamlLine(err)}, "", "%s", strings.TrimPrefix(err.Error(), "yaml: "))
+		return nil, ps.Err()
 	}
 	if len(doc.Content) == 0 {
 		add(nil, "", "empty file")
-		return nil, &wk.LoadError{Problems: ps}
+		return nil, ps.Err()
 	}
 	s := &Suite{File: file}
 	root := doc.Content[0]
@@ -227,14 +228,14 @@ func Parse(file string, data []byte) (*Suite, error) {
 		add(root, "", "want a mapping with scenarios: (or a list of scenarios)")
 	}
 	if list == nil {
-		if len(ps) == 0 {
+		if !ps.HasErrors() {
 			add(root, "", "no scenarios: list")
 		}
-		return nil, &wk.LoadError{Problems: ps}
+		return nil, ps.Err()
 	}
 	if list.Kind != yaml.SequenceNode {
 		add(list, "", "scenarios: want a list")
-		return nil, &wk.LoadError{Problems: ps}
+		return nil, ps.Err()
 	}
 	names := map[string]int{}
 	for _, n := range list.Content {
@@ -248,7 +249,7 @@ func Parse(file string, data []byte) (*Suite, error) {
 			k := n.Content[i]
 			if !slices.Contains(scenarioKeys, k.Value) {
 				msg := fmt.Sprintf("unknown key %q", k.Value)
-				if sg := wk.Suggest(k.Value, scenarioKeys); sg != "" {
+				if sg := suggest.Closest(k.Value, scenarioKeys); sg != "" {
 					msg += fmt.Sprintf(" (did you mean %q?)", sg)
 				}
 				add(k, "", "%s", msg)
@@ -333,11 +334,11 @@ func Parse(file string, data []byte) (*Suite, error) {
 		}
 		s.Scenarios = append(s.Scenarios, sc)
 	}
-	if len(s.Scenarios) == 0 && len(ps) == 0 {
+	if len(s.Scenarios) == 0 && !ps.HasErrors() {
 		add(list, "", "no scenarios")
 	}
-	if len(ps) > 0 {
-		return nil, &wk.LoadError{Problems: ps}
+	if ps.HasErrors() {
+		return nil, ps.Err()
 	}
 	return s, nil
 }

@@ -66,17 +66,17 @@ var Areas = area.Package{
 		{Name: AreaHours, Section: AreaHours, After: []string{Area}, Result: reflect.TypeFor[*Hours](),
 			Applies: func(s *area.State) bool { return s.Case.Request != nil }},
 	},
-	Compile: func(c *area.Compiler) (map[string]area.DecideFunc, error) {
+	Compile: func(c *area.Compiler) (area.Compiled, error) {
 		e, err := Compiled(c)
 		if err != nil {
-			return nil, err
+			return area.Compiled{}, err
 		}
-		return map[string]area.DecideFunc{
+		return area.Compiled{Decide: map[string]area.DecideFunc{
 			Area:          func(s *area.State) (any, error) { return e.period(s) },
 			AreaStatus:    func(s *area.State) (any, error) { return e.status(s) },
 			AreaAgreement: func(s *area.State) (any, error) { return e.agreement(s) },
 			AreaHours:     func(s *area.State) (any, error) { return e.hours(s) },
-		}, nil
+		}, RuleSets: []*area.RuleSet{e.periodRules, e.hoursRules, e.agreementRules}}, nil
 	},
 }
 
@@ -184,7 +184,7 @@ func (e *Engine) decidePeriod(s *area.State) (*Decision, error) {
 		en.Person = *c.Person
 	}
 	n := s.TraceLen()
-	if _, err := e.periodRules.Eval(en, s.Date, s.Trace); err != nil {
+	if _, err := e.periodRules.EvalIn(s, en); err != nil {
 		return nil, err
 	}
 	d.Trace = s.Since(n)
@@ -334,7 +334,7 @@ func (e *Engine) decideHours(s *area.State) (*Hours, error) {
 		}
 		en.LastDay = p.LastDay
 	}
-	reasons, err := e.hoursRules.Eval(en, s.Date, s.Trace)
+	reasons, err := e.hoursRules.EvalIn(s, en)
 	if err != nil {
 		return nil, err
 	}
@@ -393,7 +393,7 @@ func (e *Engine) checkAgreement(s *area.State) (*AgreementCheck, error) {
 	a := c.Trajectory.Agreement
 	en := &agreementEnv{Agreement: *a, Transitional: p.Transitional, PlanYearMax: planYearMax(c.Trajectory.Start, a)}
 	n := s.TraceLen()
-	reasons, err := e.agreementRules.Eval(en, s.Date, s.Trace)
+	reasons, err := e.agreementRules.EvalIn(s, en)
 	if err != nil {
 		return nil, err
 	}

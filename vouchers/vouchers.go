@@ -99,12 +99,13 @@ var Areas = area.Package{
 		Name: Area, Section: Area, After: []string{trajectory.AreaHours}, Result: reflect.TypeFor[*Decision](),
 		Applies: func(s *area.State) bool { return HasData(s.Case) },
 	}},
-	Compile: func(c *area.Compiler) (map[string]area.DecideFunc, error) {
+	Compile: func(c *area.Compiler) (area.Compiled, error) {
 		e, err := Compiled(c)
 		if err != nil {
-			return nil, err
+			return area.Compiled{}, err
 		}
-		return map[string]area.DecideFunc{Area: func(s *area.State) (any, error) { return e.decide(s) }}, nil
+		return area.Compiled{Decide: map[string]area.DecideFunc{Area: func(s *area.State) (any, error) { return e.decide(s) }},
+			RuleSets: []*area.RuleSet{e.rules}}, nil
 	},
 }
 
@@ -310,7 +311,7 @@ func (e *Engine) decideVouchers(s *area.State) (*Decision, error) {
 		f.has.Hours = true
 	}
 	n := s.TraceLen()
-	reasons, err := e.rules.Eval(en, date, s.Trace)
+	reasons, err := e.rules.EvalIn(s, en)
 	if err != nil {
 		return nil, err
 	}

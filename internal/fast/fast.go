@@ -36,25 +36,36 @@ type Params interface {
 	GetAt(idx int, d wk.Date) (v fn.Val, ok bool)
 }
 
-// Env is an environment bound for evaluation: a pointer to a struct of the
-// type a program was compiled for.
-type Env struct {
-	typ  reflect.Type
-	base unsafe.Pointer
+// Frame is what running programs read: an environment, bound by Bind to
+// the type the programs were compiled for, the evaluation's date and its
+// parameters. A caller keeps one per evaluation (and may reuse it).
+type Frame struct {
+	typ    reflect.Type
+	base   unsafe.Pointer
+	date   wk.Date
+	params Params
+	elem   fn.Val // the element a closure's # stands for
 }
 
 // Bind checks that env is a non-nil pointer of type want (the type the
-// programs to run were compiled for) and binds it.
-func Bind(env any, want reflect.Type) (Env, error) {
+// programs to run were compiled for) and binds it to the frame, with the
+// date and parameters of the evaluation.
+func (f *Frame) Bind(env any, want reflect.Type, date wk.Date, params Params) error {
 	if t := reflect.TypeOf(env); t != want {
-		return Env{}, fmt.Errorf("an environment of type %v, where the rules were compiled for %v", t, want)
+		*f = Frame{}
+		return fmt.Errorf("an environment of type %v, where the rules were compiled for %v", t, want)
 	}
 	v := reflect.ValueOf(env)
 	if v.IsNil() {
-		return Env{}, fmt.Errorf("a nil %v environment", want)
+		*f = Frame{}
+		return fmt.Errorf("a nil %v environment", want)
 	}
-	return Env{typ: want, base: v.UnsafePointer()}, nil
+	*f = Frame{typ: want, base: v.UnsafePointer(), date: date, params: params}
+	return nil
 }
+
+// Release drops what the frame refers to.
+func (f *Frame) Release() { *f = Frame{} }
 
 // Program is an expression compiled to closures for one environment type.
 type Program struct {
@@ -62,12 +73,7 @@ type Program struct {
 	env reflect.Type
 }
 
-// frame is what a running program reads.
-type frame struct {
-	base   unsafe.Pointer
-	date   wk.Date
-	params Params
-}
+type frame = Frame
 
 type efn func(f *frame) fn.Val
 
@@ -77,10 +83,11 @@ type giveUp struct{}
 
 func fail() { panic(giveUp{}) }
 
-// Run evaluates the program against e on date; ok is false when it gave up
-// (the caller runs the rule on the VM) or e is not of the program's type.
-func (p *Program) Run(e Env, date wk.Date, params Params) (v fn.Val, ok bool) {
-	if e.typ != p.env {
+// Run evaluates the program against the frame's environment; ok is false
+// when it gave up (the caller runs the rule on the VM) or the frame holds
+// no environment of the program's type.
+func (p *Program) Run(f *Frame) (v fn.Val, ok bool) {
+	if f.typ != p.env || f.base == nil {
 		return fn.Val{}, false
 	}
 	defer func() {
@@ -91,15 +98,14 @@ func (p *Program) Run(e Env, date wk.Date, params Params) (v fn.Val, ok bool) {
 			ok = false
 		}
 	}()
-	f := frame{base: e.base, date: date, params: params}
-	return p.fn(&f), true
+	return p.fn(f), true
 }
 
 // Compile compiles the checked expression root, whose result must be of
 // type want, for environments of type env (a pointer to a struct); nil when
 // some construct is not supported.
 func Compile(root ast.Node, env reflect.Type, want reflect.Type) *Program {
-	if env.Kind() != reflect.Pointer || env.Elem().Kind() != reflect.Struct || root.Type() != want {
+	if env.Kind() != reflect.Pointer || env.Elem().Kind() != reflect.Struct || typeOf(root) != want {
 		return nil
 	}
 	c := &compiler{env: env.Elem(), ok: true}
@@ -114,6 +120,44 @@ func Compile(root ast.Node, env reflect.Type, want reflect.Type) *Program {
 type compiler struct {
 	env reflect.Type
 	ok  bool
+	// inClosure: compiling a closure's predicate, whose # is the element
+	// of type elem.
+	inClosure bool
+	elem      reflect.Type
+}
+
+// typeOf is the static type of a node as the closures carry it: a list
+// literal of strings (or an empty one) is a []string, and a conditional
+// whose branches have one type has that type, where expr says interface{}.
+func typeOf(n ast.Node) reflect.Type {
+	switch x := n.(type) {
+	case *ast.ConstantNode:
+		if _, ok := anyStrings(x.Value); ok {
+			return fn.TypeList
+		}
+	case *ast.ArrayNode:
+		if _, ok := stringList(x); ok {
+			return fn.TypeList
+		}
+	case *ast.ConditionalNode:
+		if a, b := typeOf(x.Exp1), typeOf(x.Exp2); a == b {
+			return a
+		}
+	}
+	return n.Type()
+}
+
+// stringList is the items of a list literal of strings.
+func stringList(x *ast.ArrayNode) ([]string, bool) {
+	out := make([]string, 0, len(x.Nodes))
+	for _, e := range x.Nodes {
+		s, ok := e.(*ast.StringNode)
+		if !ok {
+			return nil, false
+		}
+		out = append(out, s.Value)
+	}
+	return out, true
 }
 
 func (c *compiler) no() efn { c.ok = false; return nil }
@@ -130,9 +174,28 @@ func literal(n ast.Node) (fn.Val, bool) {
 	case *ast.StringNode:
 		return fn.Val{K: fn.Str, S: x.Value}, true
 	case *ast.ConstantNode:
+		if l, ok := anyStrings(x.Value); ok {
+			return fn.Val{K: fn.List, L: l}, true
+		}
 		return fn.Unbox(x.Value)
 	}
 	return fn.Val{}, false
+}
+
+// anyStrings is a constant list whose items are all strings (as expr's
+// optimizer folds a list literal).
+func anyStrings(v any) ([]string, bool) {
+	items, ok := v.([]any)
+	if !ok {
+		return nil, false
+	}
+	out := make([]string, len(items))
+	for i, it := range items {
+		if out[i], ok = it.(string); !ok {
+			return nil, false
+		}
+	}
+	return out, true
 }
 
 func (c *compiler) node(n ast.Node) efn {
@@ -150,13 +213,24 @@ func (c *compiler) node(n ast.Node) efn {
 		return constant(v)
 	case *ast.IdentifierNode, *ast.MemberNode:
 		return c.field(n)
+	case *ast.PointerNode:
+		if x.Name != "" || !c.inClosure {
+			return c.no()
+		}
+		return func(f *frame) fn.Val { return f.elem }
+	case *ast.ArrayNode:
+		list, ok := stringList(x)
+		if !ok {
+			return c.no()
+		}
+		return constant(fn.Val{K: fn.List, L: list})
 	case *ast.UnaryNode:
 		return c.unary(x)
 	case *ast.BinaryNode:
 		return c.binary(x)
 	case *ast.ConditionalNode:
 		cond, yes, no := c.node(x.Cond), c.node(x.Exp1), c.node(x.Exp2)
-		if x.Cond.Type() != fn.TypeBool {
+		if x.Cond.Type() != fn.TypeBool || typeOf(x.Exp1) != typeOf(x.Exp2) {
 			return c.no()
 		}
 		return func(f *frame) fn.Val {
@@ -175,39 +249,124 @@ func (c *compiler) node(n ast.Node) efn {
 
 // field compiles date, an environment field or a chain of fields
 // (person.income, out.counted, has.cheque) into a read of the struct in
-// place.
+// place; or a chain of fields of a list's element (#.decided inside a
+// closure, list[i].price).
 func (c *compiler) field(n ast.Node) efn {
 	var names []string
 	for {
-		switch x := n.(type) {
-		case *ast.IdentifierNode:
-			names = append(names, x.Value)
-			slices.Reverse(names)
-			if len(names) == 1 && names[0] == "date" {
-				return func(f *frame) fn.Val { return fn.Val{K: fn.Date, T: f.date} }
-			}
-			loc, err := Locate(reflect.PointerTo(c.env), names)
-			if err != nil {
+		if x, ok := n.(*ast.MemberNode); ok {
+			if x.Optional || x.Method {
 				return c.no()
 			}
-			return func(f *frame) fn.Val {
-				p := loc.pointer(f.base)
-				if p == nil {
-					fail()
-				}
-				return read(p, loc.kind)
+			if s, ok := x.Property.(*ast.StringNode); ok {
+				names = append(names, s.Value)
+				n = x.Node
+				continue
 			}
-		case *ast.MemberNode:
-			s, ok := x.Property.(*ast.StringNode)
-			if !ok || x.Optional || x.Method {
-				return c.no()
+			if len(names) == 0 {
+				return c.index(x) // list[i]
 			}
-			names = append(names, s.Value)
-			n = x.Node
-		default:
+		}
+		break
+	}
+	slices.Reverse(names)
+	if id, ok := n.(*ast.IdentifierNode); ok {
+		names = append([]string{id.Value}, names...)
+		if len(names) == 1 && names[0] == "date" {
+			return func(f *frame) fn.Val { return fn.Val{K: fn.Date, T: f.date} }
+		}
+		loc, err := Locate(reflect.PointerTo(c.env), names)
+		if err != nil {
 			return c.no()
 		}
+		return func(f *frame) fn.Val {
+			p := loc.pointer(f.base)
+			if p == nil {
+				fail()
+			}
+			return read(p, loc.kind)
+		}
 	}
+	// A struct reached at run time: a closure's element (#.decided), an
+	// indexed element (list[i].price).
+	st := structOf(n)
+	if st == nil {
+		return c.no()
+	}
+	var base efn
+	if m, ok := n.(*ast.MemberNode); ok {
+		base = c.index(m)
+	} else {
+		base = c.node(n)
+	}
+	loc, err := LocateIn(st, names)
+	if !c.ok || err != nil {
+		return c.no()
+	}
+	return func(f *frame) fn.Val {
+		v := base(f)
+		if v.K != fn.Ptr || v.P == nil {
+			fail()
+		}
+		p := loc.pointer(v.P)
+		if p == nil {
+			fail()
+		}
+		return read(p, loc.kind)
+	}
+}
+
+// structOf is the struct type a node evaluates to a pointer to (an element
+// of a list of structs), or nil.
+func structOf(n ast.Node) reflect.Type {
+	t := n.Type()
+	if t == nil {
+		return nil
+	}
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() == reflect.Struct {
+		return t
+	}
+	return nil
+}
+
+// index compiles list[i]: an element of a list of strings, ints or structs.
+func (c *compiler) index(x *ast.MemberNode) efn {
+	lt := x.Node.Type()
+	if x.Property.Type() != fn.TypeInt || lt == nil {
+		return c.no()
+	}
+	list, idx := c.node(x.Node), c.node(x.Property)
+	switch {
+	case lt == fn.TypeList:
+		return func(f *frame) fn.Val {
+			l, i := list(f).L, idx(f).I
+			if i < 0 || i >= len(l) {
+				fail()
+			}
+			return fn.Val{K: fn.Str, S: l[i]}
+		}
+	case lt == fn.TypeInts:
+		return func(f *frame) fn.Val {
+			l, i := list(f).IS, idx(f).I
+			if i < 0 || i >= len(l) {
+				fail()
+			}
+			return fn.Val{K: fn.Int, I: l[i]}
+		}
+	case isStructSlice(lt):
+		size := lt.Elem().Size()
+		return func(f *frame) fn.Val {
+			l, i := list(f), idx(f).I
+			if l.K != fn.Structs || i < 0 || i >= l.N {
+				fail()
+			}
+			return fn.Val{K: fn.Ptr, P: unsafe.Add(l.P, uintptr(i)*size)}
+		}
+	}
+	return c.no()
 }
 
 // read reads the field at p, of kind k (its static type, checked when the
@@ -230,9 +389,20 @@ func read(p unsafe.Pointer, k fn.Kind) fn.Val {
 		return fn.Val{K: fn.Dates, DS: *(*[]wk.Date)(p)}
 	case fn.Map:
 		return fn.Val{K: fn.Map, M: *(*map[string]int)(p)}
+	case fn.Ints:
+		return fn.Val{K: fn.Ints, IS: *(*[]int)(p)}
+	case fn.Structs:
+		h := (*sliceHeader)(p)
+		return fn.Val{K: fn.Structs, P: h.data, N: h.len}
 	}
 	fail()
 	return fn.Val{}
+}
+
+// sliceHeader is how Go lays out a slice.
+type sliceHeader struct {
+	data     unsafe.Pointer
+	len, cap int
 }
 
 func (c *compiler) unary(x *ast.UnaryNode) efn {
@@ -252,7 +422,7 @@ func (c *compiler) binary(x *ast.BinaryNode) efn {
 		return func(f *frame) fn.Val { return fn.Val{K: fn.Bool, B: set[l(f).S]} }
 	}
 	l, r := c.node(x.Left), c.node(x.Right)
-	lt, rt := x.Left.Type(), x.Right.Type()
+	lt, rt := typeOf(x.Left), typeOf(x.Right)
 	switch x.Operator {
 	case "and", "&&":
 		if lt != fn.TypeBool || rt != fn.TypeBool {
@@ -339,12 +509,16 @@ func stringSet(n ast.Node) (map[string]bool, bool) {
 }
 
 func (c *compiler) builtin(x *ast.BuiltinNode) efn {
+	switch x.Name {
+	case "count", "any", "all", "none", "one":
+		return c.closureBuiltin(x)
+	}
 	args := make([]efn, len(x.Arguments))
 	for i, a := range x.Arguments {
-		args[i] = c.node(a)
 		if a.Type() != fn.TypeInt && x.Name != "len" {
 			return c.no()
 		}
+		args[i] = c.node(a)
 	}
 	switch {
 	case x.Name == "len" && len(args) == 1:
@@ -354,6 +528,11 @@ func (c *compiler) builtin(x *ast.BuiltinNode) efn {
 			return func(f *frame) fn.Val { return fn.Val{K: fn.Int, I: len(a(f).L)} }
 		case fn.TypeStr:
 			return func(f *frame) fn.Val { return fn.Val{K: fn.Int, I: len(a(f).S)} }
+		case fn.TypeInts:
+			return func(f *frame) fn.Val { return fn.Val{K: fn.Int, I: len(a(f).IS)} }
+		}
+		if isStructSlice(x.Arguments[0].Type()) {
+			return func(f *frame) fn.Val { return fn.Val{K: fn.Int, I: a(f).N} }
 		}
 	case (x.Name == "max" || x.Name == "min") && len(args) > 0:
 		isMax := x.Name == "max"
@@ -368,6 +547,77 @@ func (c *compiler) builtin(x *ast.BuiltinNode) efn {
 		}
 	}
 	return c.no()
+}
+
+// closureBuiltin compiles count, any, all, none and one over a list of
+// strings, ints or structs with a predicate: the predicate runs with # (in
+// the frame) standing for each element in turn.
+func (c *compiler) closureBuiltin(x *ast.BuiltinNode) efn {
+	if len(x.Arguments) != 2 {
+		return c.no()
+	}
+	pred, ok := x.Arguments[1].(*ast.PredicateNode)
+	lt := x.Arguments[0].Type()
+	if !ok || pred.Node.Type() != fn.TypeBool || lt == nil {
+		return c.no()
+	}
+	list := c.node(x.Arguments[0])
+	var elem reflect.Type
+	var at func(l fn.Val, i int) fn.Val
+	var length func(l fn.Val) int
+	switch {
+	case lt == fn.TypeList:
+		elem, length = fn.TypeStr, func(l fn.Val) int { return len(l.L) }
+		at = func(l fn.Val, i int) fn.Val { return fn.Val{K: fn.Str, S: l.L[i]} }
+	case lt == fn.TypeInts:
+		elem, length = fn.TypeInt, func(l fn.Val) int { return len(l.IS) }
+		at = func(l fn.Val, i int) fn.Val { return fn.Val{K: fn.Int, I: l.IS[i]} }
+	case isStructSlice(lt):
+		elem, length = lt.Elem(), func(l fn.Val) int { return l.N }
+		size := lt.Elem().Size()
+		at = func(l fn.Val, i int) fn.Val { return fn.Val{K: fn.Ptr, P: unsafe.Add(l.P, uintptr(i)*size)} }
+	default:
+		return c.no()
+	}
+	outer, outerElem := c.inClosure, c.elem
+	c.inClosure, c.elem = true, elem
+	p := c.node(pred.Node)
+	c.inClosure, c.elem = outer, outerElem
+	if !c.ok {
+		return nil
+	}
+	name := x.Name
+	return func(f *frame) fn.Val {
+		l := list(f)
+		saved := f.elem
+		n, count := length(l), 0
+		for i := range n {
+			f.elem = at(l, i)
+			hit := p(f).B
+			switch {
+			case hit && name == "any":
+				f.elem = saved
+				return fn.Val{K: fn.Bool, B: true}
+			case !hit && name == "all":
+				f.elem = saved
+				return fn.Val{K: fn.Bool, B: false}
+			case hit:
+				count++
+			}
+		}
+		f.elem = saved
+		switch name {
+		case "count":
+			return fn.Val{K: fn.Int, I: count}
+		case "any":
+			return fn.Val{K: fn.Bool, B: false}
+		case "all":
+			return fn.Val{K: fn.Bool, B: true}
+		case "none":
+			return fn.Val{K: fn.Bool, B: count == 0}
+		}
+		return fn.Val{K: fn.Bool, B: count == 1}
+	}
 }
 
 // ParamCall names the typed parameter accessors that area patches

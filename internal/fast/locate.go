@@ -76,6 +76,10 @@ func Locate(env reflect.Type, names []string) (Location, error) {
 	}
 	steps = append(steps, step{off: off})
 	loc := Location{steps: steps, Type: t}
+	if isStructSlice(t) {
+		loc.kind = fn.Structs
+		return loc, nil
+	}
 	k, ok := fn.KindOf(t)
 	if !ok && t.Kind() == reflect.Pointer {
 		k, ok = fn.KindOf(t.Elem())
@@ -110,12 +114,14 @@ func (l Location) pointer(base unsafe.Pointer) unsafe.Pointer {
 	return p
 }
 
-// Set stores v (of the location's kind) in the field of the bound
-// environment e. A pointer field must point somewhere already (the area
-// wires its parts before rules run). It reports whether the field could be
-// reached.
-func (l Location) Set(e Env, v fn.Val) error {
-	p := l.pointer(e.base)
+// Set stores v (of the location's kind) in the field of the frame's
+// environment. A pointer field must point somewhere already (the area
+// wires its parts before rules run).
+func (l Location) Set(f *Frame, v fn.Val) error {
+	if f.base == nil {
+		return fmt.Errorf("no environment bound")
+	}
+	p := l.pointer(f.base)
 	if p == nil {
 		return fmt.Errorf("the output's part of the environment is nil")
 	}
@@ -195,4 +201,19 @@ func ExprField(t reflect.Type, name string) (reflect.StructField, bool) {
 		}
 	}
 	return reflect.StructField{}, false
+}
+
+// isStructSlice reports whether t is a slice of structs whose fields rules
+// read (not a list of a kind of its own, such as dates).
+func isStructSlice(t reflect.Type) bool {
+	if _, known := fn.KindOf(t); known {
+		return false
+	}
+	return t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Struct
+}
+
+// LocateIn is Locate for a struct of type t reached at run time through a
+// pointer (an element of a list): the chain of names from the struct.
+func LocateIn(t reflect.Type, names []string) (Location, error) {
+	return Locate(reflect.PointerTo(t), names)
 }

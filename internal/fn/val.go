@@ -10,6 +10,7 @@ package fn
 
 import (
 	"reflect"
+	"unsafe"
 
 	wk "github.com/openwijkwerken/wijkwerken"
 	"github.com/shopspring/decimal"
@@ -29,6 +30,13 @@ const (
 	List
 	Dates
 	Map
+	Ints
+	// Structs is a slice of structs and Ptr a pointer to one, on the
+	// closure backend only (the element type is known where the backend
+	// compiled the read): the elements a rule's closure (count(list, {...}))
+	// or index (list[i].field) reads.
+	Structs
+	Ptr
 )
 
 // Val is a value of an expression, by kind, not boxed.
@@ -42,6 +50,9 @@ type Val struct {
 	L  []string
 	DS []wk.Date
 	M  map[string]int
+	IS []int
+	P  unsafe.Pointer // Structs: the first element; Ptr: the struct
+	N  int            // Structs: the number of elements
 }
 
 // Box returns v as the Go value expr would have produced.
@@ -63,6 +74,8 @@ func Box(v Val) any {
 		return v.DS
 	case Map:
 		return v.M
+	case Ints:
+		return v.IS
 	}
 	return nil
 }
@@ -89,6 +102,8 @@ func Unbox(x any) (Val, bool) {
 		return Val{K: Dates, DS: y}, true
 	case map[string]int:
 		return Val{K: Map, M: y}, true
+	case []int:
+		return Val{K: Ints, IS: y}, true
 	}
 	return Val{}, false
 }
@@ -103,6 +118,7 @@ var (
 	TypeList  = reflect.TypeFor[[]string]()
 	TypeDates = reflect.TypeFor[[]wk.Date]()
 	TypeMap   = reflect.TypeFor[map[string]int]()
+	TypeInts  = reflect.TypeFor[[]int]()
 )
 
 // KindOf is the kind of a static type (ok false for another type).
@@ -124,6 +140,8 @@ func KindOf(t reflect.Type) (Kind, bool) {
 		return Dates, true
 	case TypeMap:
 		return Map, true
+	case TypeInts:
+		return Ints, true
 	}
 	return 0, false
 }
@@ -158,6 +176,8 @@ func get[T any](v Val) T {
 		*p = v.DS
 	case *map[string]int:
 		*p = v.M
+	case *[]int:
+		*p = v.IS
 	}
 	return z
 }
@@ -181,6 +201,8 @@ func put[T any](x T) Val {
 		return Val{K: Dates, DS: *y}
 	case *map[string]int:
 		return Val{K: Map, M: *y}
+	case *[]int:
+		return Val{K: Ints, IS: *y}
 	}
 	return Val{}
 }

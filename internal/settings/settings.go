@@ -11,4 +11,7 @@ type Settings struct {
 	Trace bool
 	// Validated says the case has passed dossier's Case.Validate already.
 	Validated bool
+	// VMOnly runs untraced rules on expr's VM (with their parameters
+	// folded in), not on the closures: for tests that compare the two.
+	VMOnly bool
 }
