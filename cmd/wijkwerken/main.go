@@ -73,6 +73,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		"population": cmdPopulation,
 		"bulk":       cmdBulk,
 		"compare":    cmdCompare,
+		"mutate":     cmdMutate,
 	}
 	switch args[0] {
 	case "-h", "--help", "help":
