@@ -47,22 +47,22 @@ func TestTinyRulebook(t *testing.T) {
 		// 10 days pass only while > stays >.
 		`rule eligibility.interim@2018-01-01: person.interim_days_last_28 > param("eligibility.interim_days_max") → person.interim_days_last_28 >= param("eligibility.interim_days_max")`: Killed,
 		// No scenario on 2017-12-31 or 2018-01-01.
-		`rule eligibility.interim@2018-01-01: from 2018-01-01 → 2017-12-31`: Survived,
-		`rule eligibility.interim@2018-01-01: from 2018-01-01 → 2018-01-02`: Survived,
+		`rule eligibility.interim@2018-01-01: from 2018-01-01 → 2017-12-31`:                                                   Survived,
+		`rule eligibility.interim@2018-01-01: from 2018-01-01 → 2018-01-02`:                                                   Survived,
 		`rule eligibility.referrer@2018-01-01: person.income in param("eligibility.ocmw_incomes") ? "ocmw" : "vdab" → "ocmw"`: Killed, // the VDAB scenario
 		`rule eligibility.referrer@2018-01-01: person.income in param("eligibility.ocmw_incomes") ? "ocmw" : "vdab" → "vdab"`: Killed, // the leefloon one
-		`rule eligibility.referrer@2018-01-01: from 2018-01-01 → 2017-12-31`: Survived,
-		`rule eligibility.referrer@2018-01-01: from 2018-01-01 → 2018-01-02`: Survived,
-		`param eligibility.interim_days_max@2018-01-01: 10 → 11`: Killed, // 11 days no longer too many
-		`param eligibility.interim_days_max@2018-01-01: 10 → 9`:  Killed, // 10 days now too many
-		`param eligibility.interim_days_max@2024-01-01: 15 → 16`: Survived, // no scenario with 16 days from 2024
-		`param eligibility.interim_days_max@2024-01-01: 15 → 14`: Killed,
+		`rule eligibility.referrer@2018-01-01: from 2018-01-01 → 2017-12-31`:                                                  Survived,
+		`rule eligibility.referrer@2018-01-01: from 2018-01-01 → 2018-01-02`:                                                  Survived,
+		`param eligibility.interim_days_max@2018-01-01: 10 → 11`:                                                              Killed,   // 11 days no longer too many
+		`param eligibility.interim_days_max@2018-01-01: 10 → 9`:                                                               Killed,   // 10 days now too many
+		`param eligibility.interim_days_max@2024-01-01: 15 → 16`:                                                              Survived, // no scenario with 16 days from 2024
+		`param eligibility.interim_days_max@2024-01-01: 15 → 14`:                                                              Killed,
 		// 15 from 2023-12-31: no scenario on that day; 10 still on
 		// 2024-01-01: the 15-day scenario fails.
 		`param eligibility.interim_days_max@2024-01-01: from 2024-01-01 → 2023-12-31`: Survived,
 		`param eligibility.interim_days_max@2024-01-01: from 2024-01-01 → 2024-01-02`: Killed,
-		`param eligibility.ocmw_incomes@2018-01-01: drop leefloon`:            Killed,
-		`param eligibility.ocmw_incomes@2018-01-01: drop leefloon_equivalent`: Survived, // no leefloon_equivalent scenario
+		`param eligibility.ocmw_incomes@2018-01-01: drop leefloon`:                    Killed,
+		`param eligibility.ocmw_incomes@2018-01-01: drop leefloon_equivalent`:         Survived, // no leefloon_equivalent scenario
 	}
 	assert.Equal(t, want, statuses(rep))
 	assert.Equal(t, 8, rep.Killed)
