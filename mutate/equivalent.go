@@ -90,6 +90,9 @@ func ParseEquivalents(file string, data []byte) (*Equivalents, error) {
 			d := Declaration{Pos: wk.Position{File: file, Line: n.Line}}
 			for i := 0; i+1 < len(n.Content); i += 2 {
 				k, v := n.Content[i], n.Content[i+1]
+				if v.Kind == yaml.AliasNode && v.Alias != nil {
+					v = v.Alias // one reason for several mutants
+				}
 				if v.Kind != yaml.ScalarNode {
 					add(v, "%s: want text", k.Value)
 					continue

@@ -263,14 +263,22 @@ func paramReads(src string) []paramRef {
 	return ids
 }
 
-// short elides the middle of a long printed node, for a mutant's id.
+// short elides the middle of a long printed node, for a mutant's id,
+// cutting at spaces so that no token is cut in two.
 func short(s string) string {
-	const max = 72
-	r := []rune(s)
-	if len(r) <= max {
+	const max, half = 72, 34
+	if utf8.RuneCountInString(s) <= max {
 		return s
 	}
-	return strings.TrimSpace(string(r[:max/2-1])) + " … " + strings.TrimSpace(string(r[len(r)-max/2+2:]))
+	r := []rune(s)
+	head, tail := string(r[:half]), string(r[len(r)-half:])
+	if k := strings.LastIndexByte(head, ' '); k > 0 && r[half] != ' ' {
+		head = head[:k]
+	}
+	if k := strings.IndexByte(tail, ' '); k >= 0 && k+1 < len(tail) && r[len(r)-half-1] != ' ' {
+		tail = tail[k+1:]
+	}
+	return head + " … " + tail
 }
 
 // binaryID prints a binary node for a mutant's id: the operator with the

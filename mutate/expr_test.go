@@ -128,3 +128,10 @@ func TestParamReads(t *testing.T) {
 	assert.Equal(t, []paramRef{{"a", false}, {"b", true}},
 		paramReads(`param("a") > 0 && param_at("b", request.date) > 1`))
 }
+
+// A long node's id keeps its start and its end, cut at spaces.
+func TestShortID(t *testing.T) {
+	assert.Equal(t, `request.user.type == "agriculture" … : []`,
+		short(`request.user.type == "agriculture" ? param("placement.activities_agriculture") : []`))
+	assert.Equal(t, `a > b`, short(`a > b`))
+}
