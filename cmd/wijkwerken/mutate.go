@@ -30,7 +30,7 @@ var interrupt = func() (context.Context, context.CancelFunc) {
 }
 
 func cmdMutate(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	fs := newFlags("mutate", "[--rulebook DIR] [--reform FILE]... [--all] [--rules GLOB]... [--operators LIST] [--equivalents FILE] [--format text|json|github] [--min-score PCT] [--workers N] [-v] PATHS...", stderr)
+	fs := newFlags("mutate", "[--rulebook DIR] [--reform FILE]... [--all] [--rules GLOB]... [--operators LIST] [--equivalents FILE] [--format text|json|github] [--min-score PCT] [--workers N] [--every-scenario] [-v] PATHS...", stderr)
 	var rf rulebookFlags
 	rf.register(fs)
 	var rules multiFlag
@@ -42,6 +42,7 @@ func cmdMutate(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	minScore := fs.Float64("min-score", -1, "fail (exit 1) when the mutation score is below `PCT` percent")
 	workers := fs.Int("workers", 0, "mutants tried at once (default: one per core)")
 	verbose := fs.Bool("v", false, "list the killed mutants too")
+	every := fs.Bool("every-scenario", false, "run every scenario against every mutant, not only those that can notice it (slower; the same verdicts)")
 	paths, err := parseFlags(fs, args)
 	if err != nil {
 		return exitCommand
@@ -94,7 +95,7 @@ func cmdMutate(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		report(stderr, err)
 		return exitBroken
 	}
-	ro := mutate.RunOptions{Workers: *workers}
+	ro := mutate.RunOptions{Workers: *workers, All: *every}
 	if ro.Equivalents, err = loadEquivalents(*equivalents, rf.dir); err != nil {
 		report(stderr, err)
 		return exitBroken
