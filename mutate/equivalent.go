@@ -2,6 +2,7 @@ package mutate
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"sort"
 	"strings"
@@ -31,11 +32,24 @@ type Declaration struct {
 	Pos    wk.Position `json:"pos"`
 }
 
-// LoadEquivalents reads a file of declarations (see ParseEquivalents).
+// maxEquivalentsSize bounds a file of declarations: a few hundred bytes a
+// declaration, thousands of declarations.
+const maxEquivalentsSize = 4 << 20
+
+// LoadEquivalents reads a file of declarations (see ParseEquivalents), of
+// at most 4 MiB.
 func LoadEquivalents(name string) (*Equivalents, error) {
-	data, err := os.ReadFile(name)
+	f, err := os.Open(name)
 	if err != nil {
 		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxEquivalentsSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxEquivalentsSize {
+		return nil, fmt.Errorf("%s: larger than %d MiB: not a file of declarations", name, maxEquivalentsSize>>20)
 	}
 	return ParseEquivalents(name, data)
 }

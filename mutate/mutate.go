@@ -96,8 +96,8 @@ type Mutant struct {
 	// it) or the whole value, before and after.
 	Before string      `json:"before"`
 	After  string      `json:"after"`
-	Pos    wk.Position `json:"pos"`  // the mutated place: file:line:col
-	Line   wk.Position `json:"line"` // the rule's or the value's entry
+	Pos    wk.Position `json:"pos"`   // the mutated place: file:line:col
+	Entry  wk.Position `json:"entry"` // the rule's or the parameter's entry
 
 	reform *wk.Reform
 	// reformed: the mutant changes something a reform added or changed.
@@ -294,7 +294,7 @@ func ruleMutants(r *wk.Rule, loc *locator) ([]*Mutant, error) {
 		m := &Mutant{
 			Operator: em.Operator, Kind: KindRule, Target: r.ID, From: r.From, Area: r.Area,
 			Change: em.Before + " → " + em.Local, Before: before, After: em.After,
-			Pos: loc.position(r, em.Offset), Line: r.Pos,
+			Pos: loc.position(r, em.Offset), Entry: r.Pos,
 			reform:   &wk.Reform{Name: mutantReform, ReplaceRules: replaceVersion(&nr)},
 			reformed: r.Reform != "",
 		}

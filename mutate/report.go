@@ -158,7 +158,7 @@ func writeGroups(ew *errwriter.Writer, rs []*Result, reach bool) {
 			same = same && reachText(rs[j]) == reachText(rs[i])
 			j++
 		}
-		ew.Printf("\n%s %s  (%s)\n", m.Kind, m.Target, m.Line)
+		ew.Printf("\n%s %s  (%s)\n", m.Kind, m.Target, m.Entry)
 		if reach && same {
 			ew.Printf("  %s\n", reachText(rs[i]))
 		}

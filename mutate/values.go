@@ -34,7 +34,7 @@ func versionBoundaries(vs []*wk.Rule, loc *locator) []*Mutant {
 	mk := func(v *wk.Rule, change, after string, day wk.Date, reformed bool, rf *wk.Reform) {
 		out = append(out, &Mutant{
 			Operator: OpValidity, Kind: KindRule, Target: v.ID, From: v.From, Area: v.Area,
-			Change: change, Before: validity(v.From, v.To), After: after, Pos: loc.key(v.Pos, change[:strings.Index(change, " ")]), Line: v.Pos,
+			Change: change, Before: validity(v.From, v.To), After: after, Pos: loc.key(v.Pos, change[:strings.Index(change, " ")]), Entry: v.Pos,
 			reform: rf, reformed: reformed, day: day,
 		})
 	}
@@ -97,7 +97,7 @@ func paramMutants(p *wk.Parameter, loc *locator) []*Mutant {
 		}
 		out = append(out, &Mutant{
 			Operator: op, Kind: KindParameter, Target: p.ID, From: v.From,
-			Change: change, Before: v.Value.String(), After: after, Pos: pos, Line: p.Pos,
+			Change: change, Before: v.Value.String(), After: after, Pos: pos, Entry: p.Pos,
 			reform: &wk.Reform{Name: mutantReform, Set: []wk.ParamChange{{
 				Param: p.ID, From: from, To: to, Value: val, Cite: mutationCite}}},
 			reformed: reformed, day: day,

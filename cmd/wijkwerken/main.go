@@ -43,6 +43,7 @@ Usage:
   wijkwerken population --n N [--seed S] [--date D]  (JSON lines of synthetic cases)
   wijkwerken bulk   [--date D] [--workers K] [--trace] FILE|-  (JSON lines in and out)
   wijkwerken compare --reform FILE... [--sweep P=LO:HI:STEP] [--date D] [--json|--csv] [--html FILE] POPULATION|-
+  wijkwerken mutate [--all] [--rules GLOB]... [--format text|json|github] [--min-score PCT] [--workers N] PATHS...
 
 Every command takes --rulebook DIR and --reform FILE (repeatable).
 Run 'wijkwerken COMMAND -h' for a command's flags.
