@@ -347,6 +347,7 @@ func try(ctx context.Context, rb *wk.Rulebook, pr *probe, m *Mutant, everything 
 	if everything {
 		run = all(len(pr.scenarios))
 	}
+	run = order(run, reached)
 	res := &Result{Mutant: m, Status: Survived, Reached: []ScenarioRef{}, Unread: unread}
 	for _, i := range reached {
 		res.Reached = append(res.Reached, pr.refs[i])
@@ -372,6 +373,29 @@ func try(ctx context.Context, rb *wk.Rulebook, pr *probe, m *Mutant, everything 
 	}
 	res.Status, res.Error = Invalid, oneLine(err.Error())
 	return res, 0
+}
+
+// order puts first the scenarios that reach the mutated rule or parameter,
+// the likeliest to kill the mutant, so that a killed mutant stops early;
+// then the others, in file order.
+func order(run, reached []int) []int {
+	out := make([]int, 0, len(run))
+	in := make(map[int]bool, len(run))
+	for _, i := range run {
+		in[i] = true
+	}
+	for _, i := range reached {
+		if in[i] {
+			out = append(out, i)
+			delete(in, i)
+		}
+	}
+	for _, i := range run {
+		if in[i] {
+			out = append(out, i)
+		}
+	}
+	return out
 }
 
 // check runs one scenario against a mutant and returns how it failed ("" when

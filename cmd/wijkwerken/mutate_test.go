@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	wk "github.com/openwijkwerken/wijkwerken"
 )
 
 // The tiny rulebook of package mutate's tests, whose 15 mutants and their
@@ -261,7 +263,15 @@ set:
 func TestMutateReference(t *testing.T) {
 	code, out, errs := runCLI(t, "mutate", "--rules", "eligibility.interim", "--operators", "comparison", "-v", scenarios)
 	require.Equal(t, 0, code, errs)
-	assert.Contains(t, out, "regulation/eligibility.yaml:72:39  comparison\n")
+	// The rule's > is where its one-line expression has it.
+	rb, err := wk.Reference()
+	require.NoError(t, err)
+	r, ok := rb.Rule("eligibility.interim", wk.MustParseDate("2018-01-01"))
+	require.True(t, ok)
+	require.NotContains(t, r.When, "\n")
+	at := r.ExprPos
+	at.Column += strings.Index(r.When, ">")
+	assert.Contains(t, out, "\n  "+at.String()+"  comparison\n")
 	assert.Contains(t, out, "mutation score 100.0%: 1 of 1 mutants killed, 0 survived")
 }
 
