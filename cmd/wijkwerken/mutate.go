@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 
 	wk "github.com/openwijkwerken/wijkwerken"
@@ -102,6 +103,12 @@ func cmdMutate(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	mutants, skipped := mutate.Generate(rb, opts)
 
+	// Every mutant compiles a rulebook: garbage by the megabyte. Collecting
+	// it a quarter as often costs a quarter less CPU for some 100 MB more
+	// (unless GOGC says otherwise).
+	if os.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(400))
+	}
 	ctx, stop := interrupt()
 	defer stop()
 	rep, err := mutate.Run(ctx, rb, suites, mutants, ro)
