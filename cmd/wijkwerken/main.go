@@ -43,6 +43,7 @@ Usage:
   wijkwerken population --n N [--seed S] [--date D] | --calibrated [--year Y] [--scale F]  (JSON lines of cases)
   wijkwerken bulk   [--date D] [--workers K] [--trace] [--quiet] FILE|-  (JSON lines in and out)
   wijkwerken compare --reform FILE... [--sweep P=LO:HI:STEP] [--by FIELD]... [--lang nl|en] [--date D] [--json|--csv] [--html FILE] POPULATION|-
+  wijkwerken mutate [--all] [--rules GLOB]... [--format text|json|github] [--min-score PCT] [--workers N] PATHS...
 
 Every command takes --rulebook DIR and --reform FILE (repeatable).
 Run 'wijkwerken COMMAND -h' for a command's flags.
@@ -73,6 +74,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		"population": cmdPopulation,
 		"bulk":       cmdBulk,
 		"compare":    cmdCompare,
+		"mutate":     cmdMutate,
 	}
 	switch args[0] {
 	case "-h", "--help", "help":
