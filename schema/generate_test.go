@@ -90,7 +90,7 @@ func caseSchema() (S, error) {
 		beside[k] = v
 	}
 	beside["date"] = S{"$ref": "#/$defs/Date"}
-	defs := S{"Date": dateSchema, "Decimal": decimalSchema}
+	defs := S{"Date": dateSchema}
 	for k, v := range g.Defs {
 		defs[k] = v
 	}

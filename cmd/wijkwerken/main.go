@@ -43,6 +43,8 @@ Usage:
   wijkwerken population --n N [--seed S] [--date D]  (JSON lines of synthetic cases)
   wijkwerken bulk   [--date D] [--workers K] [--trace] FILE|-  (JSON lines in and out)
   wijkwerken compare --reform FILE... [--sweep P=LO:HI:STEP] [--date D] [--json|--csv] [--html FILE] POPULATION|-
+  wijkwerken serve  [--addr ADDR] [--tokens FILE] [--cors-origin O]... [--decision-log FILE]  (HTTP/JSON, OpenAPI at /openapi.json)
+  wijkwerken schema case|scenario|reform|rulebook|register  (the JSON Schema of a file format)
 
 Every command takes --rulebook DIR and --reform FILE (repeatable).
 Run 'wijkwerken COMMAND -h' for a command's flags.
@@ -73,6 +75,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		"population": cmdPopulation,
 		"bulk":       cmdBulk,
 		"compare":    cmdCompare,
+		"serve":      cmdServe,
+		"schema":     cmdSchema,
 	}
 	switch args[0] {
 	case "-h", "--help", "help":
