@@ -370,6 +370,11 @@ func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request) {
 	// Read the lines while the results go out (HTTP/1 would otherwise
 	// read the whole body first).
 	rc.EnableFullDuplex()
+	// In full duplex, net/http (go1.26) starts a background read when it
+	// discards an unread rest of the body after the handler, which races
+	// with the next request's read ("invalid concurrent Body.Read call"):
+	// read a short rest here instead; a long one closes the connection.
+	defer io.CopyN(io.Discard, r.Body, 256<<10)
 	ctx, cancel := context.WithDeadline(r.Context(), deadline)
 	defer cancel()
 
@@ -410,6 +415,9 @@ func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request) {
 		p2 = problem(KindMalformed, "the stream stopped: %v", err)
 	}
 	if !out.started {
+		// The rest of the body is not read: the connection cannot carry
+		// another request.
+		w.Header().Set("Connection", "close")
 		writeProblem(w, r, p2)
 		return
 	}
