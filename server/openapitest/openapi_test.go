@@ -128,9 +128,9 @@ const (
 	request = `{"case": {"trajectory": {"start": "2024-01-01", "hours": {"2024-03": 59}}, "request": {"date": "2024-03-20", "minutes": 70, "km": 12,
 	  "user": {"type": "private", "region": "flanders", "municipality": "Gent"}, "activity": "light_garden_maintenance"},
 	  "organiser": {"cheque_price": 7.45}, "cheque": {"issued": "2023-05-10"}, "purchase": {"date": "2023-05-10", "count": 10, "unit_price": "7.45", "buyer": "natural_person", "service_cheques_amount": 0}}}`
-	reform  = `{"name": "cap-80.yaml", "content": "reform: cap 80\ncite: test\nset:\n  - {param: hours.per_month_max, from: 2024-01-01, value: 80}\n"}`
-	scen    = `{"name": "s.yaml", "content": "scenarios:\n  - {name: leefloon, date: 2024-03-01, case: {person: {domicile_region: flanders, registered_jobseeker: false, income: leefloon}}, expect: {eligibility.referrer: ocmw}}\n  - {name: wrong, date: 2024-03-01, case: {person: {domicile_region: flanders, registered_jobseeker: true, income: none}}, expect: {eligibility.referrer: ocmw}}\n"}`
-	line    = `{"id": "%d", "date": "2024-03-20", "case": {"trajectory": {"start": "2024-01-01", "hours": {"2024-03": 59}}, "request": {"date": "2024-03-20", "minutes": 70, "user": {"type": "private"}}}}`
+	reform = `{"name": "cap-80.yaml", "content": "reform: cap 80\ncite: test\nset:\n  - {param: hours.per_month_max, from: 2024-01-01, value: 80}\n"}`
+	scen   = `{"name": "s.yaml", "content": "scenarios:\n  - {name: leefloon, date: 2024-03-01, case: {person: {domicile_region: flanders, registered_jobseeker: false, income: leefloon}}, expect: {eligibility.referrer: ocmw}}\n  - {name: wrong, date: 2024-03-01, case: {person: {domicile_region: flanders, registered_jobseeker: true, income: none}}, expect: {eligibility.referrer: ocmw}}\n"}`
+	line   = `{"id": "%d", "date": "2024-03-20", "case": {"trajectory": {"start": "2024-01-01", "hours": {"2024-03": 59}}, "request": {"date": "2024-03-20", "minutes": 70, "user": {"type": "private"}}}}`
 )
 
 type call struct {
