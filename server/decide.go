@@ -215,8 +215,13 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request, trace bool, lang
 		return
 	}
 	var req DecideRequest
-	spans, p := decodeStrict(body, &req)
-	if p != nil {
+	spans, err := scanJSON(body)
+	if err != nil {
+		_, p = decodeStrict(body, &req) // says where
+		writeProblem(w, r, p)
+		return
+	}
+	if p := decodeMembers(body, spans, map[string]any{"date": &req.Date, "case": &req.Case, "reforms": &req.Reforms}); p != nil {
 		writeProblem(w, r, p)
 		return
 	}

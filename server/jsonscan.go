@@ -45,7 +45,7 @@ func scanJSON(data []byte) (map[string]span, error) {
 		return nil, &jsonError{offset: s.i, msg: "want a JSON object"}
 	}
 	s.top = map[string]span{}
-	if err := s.value(0, ""); err != nil {
+	if err := s.value(0, nil); err != nil {
 		return nil, err
 	}
 	return s.top, nil
@@ -68,16 +68,17 @@ func (s *scanner) ws() {
 	}
 }
 
-// value scans one (valid) value at s.i.
-func (s *scanner) value(depth int, ptr string) error {
+// value scans one (valid) value at s.i; path holds the keys and indexes
+// above it, made into a JSON Pointer only for an error.
+func (s *scanner) value(depth int, path []string) error {
 	if depth > maxDepth {
-		return &jsonError{offset: s.i, pointer: ptr, msg: fmt.Sprintf("nested more than %d deep", maxDepth)}
+		return &jsonError{offset: s.i, pointer: pointerOf(path), msg: fmt.Sprintf("nested more than %d deep", maxDepth)}
 	}
 	s.ws()
 	switch s.data[s.i] {
 	case '{':
 		s.i++
-		seen := map[string]bool{}
+		var seen map[string]bool
 		for {
 			s.ws()
 			if s.data[s.i] == '}' {
@@ -90,9 +91,12 @@ func (s *scanner) value(depth int, ptr string) error {
 			}
 			keyAt := s.i
 			key := s.str()
-			p := ptr + "/" + strings.NewReplacer("~", "~0", "/", "~1").Replace(key)
+			p := append(path, key)
 			if seen[key] {
-				return &jsonError{offset: keyAt, pointer: p, msg: fmt.Sprintf("key %q given twice", key)}
+				return &jsonError{offset: keyAt, pointer: pointerOf(p), msg: fmt.Sprintf("key %q given twice", key)}
+			}
+			if seen == nil {
+				seen = make(map[string]bool, 8)
 			}
 			seen[key] = true
 			s.ws()
@@ -117,7 +121,7 @@ func (s *scanner) value(depth int, ptr string) error {
 			if s.data[s.i] == ',' {
 				s.i++
 			}
-			if err := s.value(depth+1, ptr+"/"+strconv.Itoa(n)); err != nil {
+			if err := s.value(depth+1, append(path, strconv.Itoa(n))); err != nil {
 				return err
 			}
 		}
@@ -161,6 +165,17 @@ func (s *scanner) str() string {
 	return out
 }
 
+var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
+
+func pointerOf(path []string) string {
+	var b strings.Builder
+	for _, p := range path {
+		b.WriteByte('/')
+		b.WriteString(pointerEscaper.Replace(p))
+	}
+	return b.String()
+}
+
 // lineCol converts a byte offset of data to a 1-based line and column.
 func lineCol(data []byte, offset int) (int, int) {
 	if offset > len(data) {
@@ -199,6 +214,42 @@ func decodeStrict(data []byte, v any) (map[string]span, *Problem) {
 		return nil, problem(KindMalformed, "%s", fp.Message).with(fp)
 	}
 	return spans, nil
+}
+
+// decodeMembers decodes the members of a body's top-level object one at a
+// time from the spans scanJSON found, so that a large member (the case) is
+// not decoded twice: each member's problem names it with its line and
+// column. fields maps the allowed members to where they go; a member that
+// is left as json.RawMessage keeps its bytes.
+func decodeMembers(data []byte, spans map[string]span, fields map[string]any) *Problem {
+	for name, sp := range spans {
+		dst, ok := fields[name]
+		line, col := lineCol(data, sp.start)
+		if !ok {
+			msg := fmt.Sprintf("unknown field %q", name)
+			return problem(KindMalformed, "%s", msg).with(FieldProblem{Field: name, Pointer: "/" + pointerEscaper.Replace(name), Line: line, Column: col, Message: msg})
+		}
+		if raw, ok := dst.(*json.RawMessage); ok {
+			*raw = data[sp.start:sp.end] // valid JSON: scanJSON checked it
+			continue
+		}
+		dec := json.NewDecoder(bytes.NewReader(data[sp.start:sp.end]))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(dst); err != nil {
+			fp := FieldProblem{Field: name, Pointer: "/" + pointerEscaper.Replace(name), Line: line, Column: col, Message: strings.TrimPrefix(err.Error(), "json: ")}
+			var te *json.UnmarshalTypeError
+			if errors.As(err, &te) {
+				if te.Field != "" {
+					fp.Field = name + "." + te.Field
+					fp.Pointer = fieldPointer(fp.Field)
+				}
+				fp.Line, fp.Column = lineCol(data, sp.start+int(te.Offset))
+				fp.Message = fmt.Sprintf("want %s, got a JSON %s", jsonType(te.Type.String()), te.Value)
+			}
+			return problem(KindMalformed, "%s: %s", fp.Field, fp.Message).with(fp)
+		}
+	}
+	return nil
 }
 
 func jsonType(goType string) string {

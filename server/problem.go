@@ -143,7 +143,7 @@ func fieldPointer(field string) string {
 	for _, part := range strings.Split(field, ".") {
 		name, idx, _ := strings.Cut(part, "[")
 		b.WriteByte('/')
-		b.WriteString(strings.NewReplacer("~", "~0", "/", "~1").Replace(name))
+		b.WriteString(pointerEscaper.Replace(name))
 		for idx != "" {
 			n, rest, _ := strings.Cut(idx, "]")
 			b.WriteByte('/')
