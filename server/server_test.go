@@ -193,12 +193,28 @@ func TestDecideWithReform(t *testing.T) {
 	assert.Equal(t, 4, p.Errors[0].Line)
 	assert.Contains(t, p.Errors[0].Message, `did you mean "hours.per_month_max"`)
 
-	// A hostile reform: a rule that would build a huge list is stopped
-	// by the engine's memory budget, as a rule error of this case.
-	hostile := `, "reforms": [{"content": "reform: hostile\ncite: c\nreplace_rules:\n  - id: hours.counted\n    value: 'len(map(1..100000000, # * 2)) > 0 ? 1 : 1'\n"}]`
-	a = f.post(t, "/v1/decide", body(hostile))
-	assert.Contains(t, []int{422}, a.status, string(a.body))
-	assert.NotContains(t, string(a.body), "panic")
+	// A hostile reform: a rule that would build a list of 10^8 numbers is
+	// stopped by the engine's memory budget, fast, as the error of its
+	// area; the other areas are decided.
+	hostile := `{"date": "2024-03-01", "case": {"person": {"domicile_region": "flanders", "registered_jobseeker": false, "income": "leefloon"}},
+	  "reforms": [{"name": "hostile.yaml", "content": "reform: hostile\ncite: c\nadd_rules:\n  - id: eligibility.hostile\n    area: eligibility\n    from: 2018-01-01\n    description: {nl: x, en: x}\n    when: 'len(map(1..100000000, # * 2)) > 0'\n    reason: hostile\n    message: {nl: x, en: x}\n"}]}`
+	start := time.Now()
+	a = f.post(t, "/v1/decide", hostile)
+	require.Equal(t, 200, a.status, string(a.body))
+	assert.Less(t, time.Since(start), 5*time.Second)
+	m = a.json(t)
+	assert.Contains(t, m["errors"].(map[string]any)["eligibility"], "memory budget exceeded")
+	assert.NotNil(t, m["community_service"])
+
+	// When the only area of the case fails so, nothing is decided: a
+	// rule-error problem naming the rule and where it is written.
+	onlyTrajectory := `{"date": "2024-03-01", "case": {"trajectory": {"start": "2024-01-01"}},
+	  "reforms": [{"name": "hostile.yaml", "content": "reform: hostile\ncite: c\nadd_rules:\n  - id: trajectory.hostile\n    area: trajectory\n    from: 2018-01-01\n    description: {nl: x, en: x}\n    when: 'len(map(1..100000000, # * 2)) > 0'\n    reason: hostile\n    message: {nl: x, en: x}\n"}]}`
+	p = f.post(t, "/v1/decide", onlyTrajectory).problem(t, 422, KindRuleError)
+	require.NotEmpty(t, p.Errors)
+	assert.Equal(t, "trajectory.hostile", p.Errors[0].ID)
+	assert.Equal(t, "hostile.yaml", p.Errors[0].File)
+	assert.Equal(t, 8, p.Errors[0].Line)
 }
 
 // TestBadInput sends each kind of bad request and checks its problem: the
