@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"strings"
 
@@ -52,46 +51,40 @@ func scenarioReport(ctx context.Context, runner *scenario.Runner, suites []*scen
 	return c.Bytes(), rep, nil
 }
 
-func (s *Server) handleScenarios(w http.ResponseWriter, r *http.Request) {
+// readJSON reads a JSON body of at most limit bytes into v strictly, or
+// answers with the problem and returns false.
+func readJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) bool {
 	if !requireType(w, r, "application/json") {
+		return false
+	}
+	body, p := readBody(w, r, limit)
+	if p == nil {
+		_, p = decodeStrict(body, v)
+	}
+	if p != nil {
+		writeProblem(w, r, p)
+		return false
+	}
+	return true
+}
+
+func (s *Server) handleScenarios(w http.ResponseWriter, r *http.Request) {
+	var req ScenariosRequest
+	if !readJSON(w, r, s.cfg.MaxUpload, &req) {
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.Timeout)
 	defer cancel()
-	body, p := readBody(w, r, s.cfg.MaxUpload)
-	if p != nil {
-		writeProblem(w, r, p)
-		return
-	}
-	var req ScenariosRequest
-	if _, p := decodeStrict(body, &req); p != nil {
-		writeProblem(w, r, p)
-		return
-	}
 	if len(req.Files) == 0 {
 		writeProblem(w, r, problem(KindMalformed, "give at least one scenario file in files").with(FieldProblem{Field: "files", Pointer: "/files", Message: "missing"}))
 		return
 	}
-	var suites []*scenario.Suite
-	var errs []error
-	for i, f := range req.Files {
-		name := f.Name
-		if name == "" {
-			name = fmt.Sprintf("files[%d]", i)
-		}
-		suite, err := scenario.Parse(name, []byte(f.Content))
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		suites = append(suites, suite)
-	}
-	if err := wk.JoinLoadErrors(errs...); err != nil {
+	suites, err := parseFiles(req.Files, "files", scenario.Parse)
+	if err != nil {
 		writeProblem(w, r, problem(KindBadScenario, "%v", err).with(loadProblems(err)...))
 		return
 	}
 	if req.Run != "" {
-		var err error
 		if suites, err = scenario.Select(suites, req.Run); err != nil {
 			writeProblem(w, r, problem(KindMalformed, "run: %v", err).with(FieldProblem{Field: "run", Pointer: "/run", Message: err.Error()}))
 			return
@@ -109,11 +102,7 @@ func (s *Server) handleScenarios(w http.ResponseWriter, r *http.Request) {
 	}
 	command := "wijkwerken test"
 	for i, f := range req.Reforms {
-		name := f.Name
-		if name == "" {
-			name = fmt.Sprintf("reforms[%d]", i)
-		}
-		command += " --reform " + name
+		command += " --reform " + fileName(f, "reforms", i)
 	}
 	out, rep, err := scenarioReport(ctx, runner, suites, command, req.Coverage)
 	if err != nil {
@@ -144,21 +133,12 @@ type CompareRequest struct {
 }
 
 func (s *Server) handleCompare(w http.ResponseWriter, r *http.Request) {
-	if !requireType(w, r, "application/json") {
+	var req CompareRequest
+	if !readJSON(w, r, s.cfg.MaxUpload, &req) {
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.Timeout)
 	defer cancel()
-	body, p := readBody(w, r, s.cfg.MaxUpload)
-	if p != nil {
-		writeProblem(w, r, p)
-		return
-	}
-	var req CompareRequest
-	if _, p := decodeStrict(body, &req); p != nil {
-		writeProblem(w, r, p)
-		return
-	}
 	switch {
 	case len(req.Reforms) == 0:
 		writeProblem(w, r, problem(KindMalformed, "give at least one reform to compare").with(FieldProblem{Field: "reforms", Pointer: "/reforms", Message: "missing"}))
@@ -188,21 +168,8 @@ func (s *Server) handleCompare(w http.ResponseWriter, r *http.Request) {
 		}
 		o.Date = d
 	}
-	var reforms []*wk.Reform
-	var errs []error
-	for i, f := range req.Reforms {
-		name := f.Name
-		if name == "" {
-			name = fmt.Sprintf("reforms[%d]", i)
-		}
-		rf, err := wk.ParseReform(name, []byte(f.Content))
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		reforms = append(reforms, rf)
-	}
-	if err := wk.JoinLoadErrors(errs...); err != nil {
+	reforms, err := parseFiles(req.Reforms, "reforms", wk.ParseReform)
+	if err != nil {
 		writeProblem(w, r, problem(KindBadReform, "%v", err).with(loadProblems(err)...))
 		return
 	}

@@ -115,21 +115,8 @@ func (s *Server) reformEngine(files []File) (*engine, *Problem) {
 		return nil, problem(KindLimitExceeded, "%d reforms: at most %d per request", len(files), s.cfg.MaxReforms)
 	}
 	e, err := s.cache.reformed(s.base, files, func() ([]*wk.Reform, error) {
-		var out []*wk.Reform
-		var errs []error
-		for i, f := range files {
-			name := f.Name
-			if name == "" {
-				name = fmt.Sprintf("reforms[%d]", i)
-			}
-			rf, err := wk.ParseReform(name, []byte(f.Content))
-			if err != nil {
-				errs = append(errs, err)
-				continue
-			}
-			out = append(out, rf)
-		}
-		if err := wk.JoinLoadErrors(errs...); err != nil {
+		out, err := parseFiles(files, "reforms", wk.ParseReform)
+		if err != nil {
 			return nil, &reformError{err}
 		}
 		return out, nil
@@ -138,6 +125,34 @@ func (s *Server) reformEngine(files []File) (*engine, *Problem) {
 		return nil, problem(KindBadReform, "%v", err).with(loadProblems(err)...)
 	}
 	return e, nil
+}
+
+// fileName is how a file of a request is named in errors and reports: its
+// name, else its place in the request (reforms[0]).
+func fileName(f File, list string, i int) string {
+	if f.Name != "" {
+		return f.Name
+	}
+	return fmt.Sprintf("%s[%d]", list, i)
+}
+
+// parseFiles parses every file of a request's list, reporting the problems
+// of all of them at once (a *wijkwerken.LoadError).
+func parseFiles[T any](files []File, list string, parse func(name string, data []byte) (T, error)) ([]T, error) {
+	var out []T
+	var errs []error
+	for i, f := range files {
+		v, err := parse(fileName(f, list, i), []byte(f.Content))
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		out = append(out, v)
+	}
+	if err := wk.JoinLoadErrors(errs...); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // decodeCase decodes the case of a body strictly. When it does not decode,

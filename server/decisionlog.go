@@ -86,20 +86,7 @@ type batchTap struct {
 
 func (t *batchTap) Read(p []byte) (int, error) {
 	n, err := t.r.Read(p)
-	if n > 0 {
-		t.partial = append(t.partial, p[:n]...)
-		for {
-			i := bytes.IndexByte(t.partial, '\n')
-			if i < 0 {
-				break
-			}
-			t.push(t.partial[:i])
-			t.partial = t.partial[i+1:]
-		}
-		if len(t.partial) == 0 {
-			t.partial = nil
-		}
-	}
+	t.partial = eachLine(t.partial, p[:n], t.push)
 	if err == io.EOF && len(t.partial) > 0 {
 		t.push(t.partial)
 		t.partial = nil
@@ -140,19 +127,26 @@ type logWriter struct {
 
 func (lw *logWriter) Write(p []byte) (int, error) {
 	n, err := lw.w.Write(p)
-	lw.partial = append(lw.partial, p[:n]...)
+	lw.partial = eachLine(lw.partial, p[:n], lw.line)
+	return n, err
+}
+
+// eachLine calls fn for every complete line of partial+p and returns what
+// is left of the last, incomplete one.
+func eachLine(partial, p []byte, fn func([]byte)) []byte {
+	partial = append(partial, p...)
 	for {
-		i := bytes.IndexByte(lw.partial, '\n')
+		i := bytes.IndexByte(partial, '\n')
 		if i < 0 {
 			break
 		}
-		lw.line(lw.partial[:i])
-		lw.partial = lw.partial[i+1:]
+		fn(partial[:i])
+		partial = partial[i+1:]
 	}
-	if len(lw.partial) == 0 {
-		lw.partial = nil
+	if len(partial) == 0 {
+		return nil
 	}
-	return n, err
+	return partial
 }
 
 func (lw *logWriter) line(out []byte) {
