@@ -281,7 +281,11 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request, trace bool, lang
 	doc := withHeader(out, eng.fingerprint, s.build.Version)
 	if s.dlog != nil {
 		outputs, _ := res.OutputsJSON()
-		s.dlog.write(decisionRecord{Time: time.Now().UTC(), RequestID: infoOf(r).id, Endpoint: "decide", Fingerprint: eng.fingerprint, Outputs: outputs}, body)
+		if err := s.dlog.write(decisionRecord{Time: time.Now().UTC(), RequestID: infoOf(r).id, Endpoint: "decide", Fingerprint: eng.fingerprint, Outputs: outputs}, body); err != nil {
+			s.log.Error("decision log", "request_id", infoOf(r).id, "error", err.Error())
+			writeProblem(w, r, problem(KindUnavailable, "the decision could not be logged, so it is not answered"))
+			return
+		}
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
@@ -424,7 +428,14 @@ func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request) {
 	}
 	var mbe *http.MaxBytesError
 	var p2 *Problem
+	var lw *logWriter
+	if l, ok := sink.(*logWriter); ok {
+		lw = l
+	}
 	switch {
+	case lw != nil && lw.logErr != nil:
+		s.log.Error("decision log", "request_id", infoOf(r).id, "error", lw.logErr.Error())
+		p2 = problem(KindUnavailable, "decisions could not be logged: the stream stops")
 	case errors.As(err, &mbe):
 		p2 = problem(KindLimitExceeded, "the stream is larger than %d bytes", s.cfg.MaxUpload)
 	case errors.Is(err, context.DeadlineExceeded):

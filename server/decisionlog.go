@@ -12,8 +12,10 @@ import (
 )
 
 // decisionLog writes one JSON line per decision, whole, in the order the
-// decisions are made. Lines are written through at once (an audit log that
-// a crash would cut short is no audit log).
+// decisions are made. Each line is written through to the operating system
+// before the decision is answered: a crash of the service loses no
+// acknowledged decision (a crash of the machine, what the system had not
+// yet put on disk). A decision that cannot be logged is not answered.
 type decisionLog struct {
 	mu     sync.Mutex
 	w      io.Writer
@@ -44,7 +46,7 @@ func digest(b []byte) string {
 	return "sha256:" + hex.EncodeToString(sum[:])
 }
 
-func (l *decisionLog) write(rec decisionRecord, input []byte) {
+func (l *decisionLog) write(rec decisionRecord, input []byte) error {
 	rec.Engine = l.engine
 	rec.InputDigest = digest(input)
 	if l.cases && json.Valid(input) {
@@ -55,11 +57,12 @@ func (l *decisionLog) write(rec decisionRecord, input []byte) {
 	}
 	b, err := json.Marshal(rec)
 	if err != nil {
-		return
+		return err
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.w.Write(append(b, '\n'))
+	_, err = l.w.Write(append(b, '\n'))
+	return err
 }
 
 func (l *decisionLog) flush() {
@@ -123,12 +126,30 @@ type logWriter struct {
 	log     *decisionLog
 	rec     decisionRecord
 	partial []byte
+	err     error // the first error: the stream stops
+	logErr  error // a decision that could not be logged
 }
 
+// Write logs each complete line's decision, then passes the line on: a
+// result goes out only once it is logged.
 func (lw *logWriter) Write(p []byte) (int, error) {
-	n, err := lw.w.Write(p)
-	lw.partial = eachLine(lw.partial, p[:n], lw.line)
-	return n, err
+	if lw.err != nil {
+		return 0, lw.err // stop the stream: its decisions could not be logged
+	}
+	lw.partial = eachLine(lw.partial, p, func(line []byte) {
+		if lw.err != nil {
+			return
+		}
+		lw.line(line)
+		if lw.err == nil {
+			// line ends where its '\n' stands: the append rewrites it.
+			_, lw.err = lw.w.Write(append(line, '\n'))
+		}
+	})
+	if lw.err != nil {
+		return 0, lw.err
+	}
+	return len(p), nil
 }
 
 // eachLine calls fn for every complete line of partial+p and returns what
@@ -162,5 +183,7 @@ func (lw *logWriter) line(out []byte) {
 	rec.Time = time.Now().UTC()
 	rec.Line = o.Line
 	rec.Outputs = o.Result
-	lw.log.write(rec, in)
+	if err := lw.log.write(rec, in); err != nil {
+		lw.err, lw.logErr = err, err
+	}
 }

@@ -87,6 +87,11 @@ type Config struct {
 	DecisionLog io.Writer
 	LogCases    bool
 
+	// ShutdownDelay is how long Serve goes on serving after it is told to
+	// stop, with /readyz answering 503, so that load balancers stop sending
+	// before the listener closes; default 0.
+	ShutdownDelay time.Duration
+
 	// Registry receives the service's metrics; default a new registry
 	// with the Go and process collectors.
 	Registry *prometheus.Registry
@@ -403,6 +408,10 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, drain time.Duration
 	case <-ctx.Done():
 	}
 	s.ready.Store(false)
+	if d := s.cfg.ShutdownDelay; d > 0 {
+		s.log.Info("not ready: shutting down soon", "delay", d.String())
+		time.Sleep(d)
+	}
 	s.log.Info("shutting down", "drain", drain.String())
 	sctx, cancel := context.WithTimeout(context.Background(), drain)
 	defer cancel()

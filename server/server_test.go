@@ -631,3 +631,63 @@ func TestPointers(t *testing.T) {
 func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
+
+// failingWriter is a decision log on a full disk.
+type failingWriter struct{ after int }
+
+func (f *failingWriter) Write(p []byte) (int, error) {
+	if f.after <= 0 {
+		return 0, fmt.Errorf("no space left on device")
+	}
+	f.after--
+	return len(p), nil
+}
+
+// TestDecisionLogFailure: a decision that cannot be logged is not answered.
+func TestDecisionLogFailure(t *testing.T) {
+	f := start(t, Config{DecisionLog: &failingWriter{after: 2}})
+	assert.Equal(t, 200, f.post(t, "/v1/decide", household).status)
+	var in strings.Builder
+	for i := 0; i < 5; i++ {
+		in.WriteString(`{"id": "x", "date": "2024-03-01", "case": {"person": {"domicile_region": "flanders", "income": "leefloon"}}}` + "\n")
+	}
+	a := f.do(t, "POST", "/v1/decide/batch", "application/x-ndjson", in.String())
+	lines := strings.Split(strings.TrimSpace(string(a.body)), "\n")
+	require.Len(t, lines, 2, "one result logged and answered, then the line that says why the stream stops")
+	assert.Contains(t, lines[0], `"result"`)
+	assert.Contains(t, lines[1], KindUnavailable)
+	f.post(t, "/v1/decide", household).problem(t, 503, KindUnavailable)
+	assert.NotContains(t, f.logs.String(), "leefloon")
+}
+
+// TestShutdownDelay: told to stop, the service goes on serving for the
+// delay with /readyz answering 503.
+func TestShutdownDelay(t *testing.T) {
+	rb, err := wk.Reference()
+	require.NoError(t, err)
+	srv, err := New(Config{Rulebook: rb, ShutdownDelay: 500 * time.Millisecond, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))})
+	require.NoError(t, err)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, ln, time.Second) }()
+	url := "http://" + ln.Addr().String()
+	get := func(path string) int {
+		tr := &http.Transport{DisableKeepAlives: true}
+		defer tr.CloseIdleConnections()
+		resp, err := (&http.Client{Transport: tr}).Get(url + path)
+		if err != nil {
+			return 0
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	require.Eventually(t, func() bool { return get("/readyz") == 200 }, 2*time.Second, 10*time.Millisecond)
+	cancel()
+	require.Eventually(t, func() bool { return !srv.ready.Load() }, time.Second, time.Millisecond)
+	assert.Equal(t, 503, get("/readyz"), "not ready, still serving")
+	assert.Equal(t, 200, get("/healthz"))
+	require.NoError(t, <-done)
+	assert.Equal(t, 0, get("/healthz"), "closed after the delay")
+}

@@ -40,6 +40,7 @@ func cmdServe(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	maxPop := fs.Int("max-population", 10000, "largest population of a compare request")
 	cache := fs.Int("cache", 16, "reformed rulebooks kept compiled")
 	drain := fs.Duration("drain", 30*time.Second, "on SIGTERM, how long requests in flight may take to finish")
+	delay := fs.Duration("shutdown-delay", 0, "on SIGTERM, serve this long with /readyz answering 503 before closing the listener")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -62,7 +63,7 @@ func cmdServe(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	cfg := server.Config{Rulebook: rb, Logger: logger, Timeout: *timeout, StreamTimeout: *streamTimeout,
 		MaxInFlight: *inFlight, MaxQueue: *queue, QueueWait: *queueWait, MaxStreams: *streams,
-		MaxBody: *maxBody, MaxUpload: *maxUpload, MaxPopulation: *maxPop, CacheSize: *cache, CORSOrigins: origins}
+		MaxBody: *maxBody, MaxUpload: *maxUpload, MaxPopulation: *maxPop, CacheSize: *cache, CORSOrigins: origins, ShutdownDelay: *delay}
 	if *tokens != "" {
 		if cfg.Tokens, err = readTokens(*tokens); err != nil {
 			report(stderr, err)
