@@ -115,6 +115,7 @@ func (s *Server) handleScenarios(w http.ResponseWriter, r *http.Request) {
 	}
 	s.m.decisions.WithLabelValues("scenarios").Add(float64(len(rep.Outcomes)))
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Wijkwerken-Fingerprint", eng.fingerprint)
 	w.Write(append(withHeader(out, eng.fingerprint, s.build.Version), '\n'))
 }
 

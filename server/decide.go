@@ -289,6 +289,7 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request, trace bool, lang
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Wijkwerken-Fingerprint", eng.fingerprint)
 	w.Write(append(doc, '\n'))
 }
 

@@ -180,6 +180,7 @@ func TestDecideWithReform(t *testing.T) {
 	m := a.json(t)
 	assert.Equal(t, float64(2), m["hours"].(map[string]any)["allowed"])
 	assert.NotEqual(t, f.srv.Fingerprint(), m["fingerprint"], "the reformed rulebook's fingerprint")
+	assert.Equal(t, m["fingerprint"], a.header.Get("X-Wijkwerken-Fingerprint"))
 	// Sent again, the compiled rulebook comes from the cache.
 	again := f.post(t, "/v1/decide", body(reform)).json(t)
 	assert.Equal(t, m["fingerprint"], again["fingerprint"])
