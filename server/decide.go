@@ -149,10 +149,36 @@ func parseFiles[T any](files []File, list string, parse func(name string, data [
 		}
 		out = append(out, v)
 	}
-	if err := wk.JoinLoadErrors(errs...); err != nil {
+	if err := joinLoadErrors(errs); err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// joinLoadErrors merges the problems of the *wijkwerken.LoadErrors among
+// errs into one, so that every file's problems are reported at once; any
+// other error is joined beside it.
+func joinLoadErrors(errs []error) error {
+	var merged wk.LoadError
+	var other []error
+	for _, err := range errs {
+		var le *wk.LoadError
+		if errors.As(err, &le) {
+			merged.Problems = append(merged.Problems, le.Problems...)
+		} else if err != nil {
+			other = append(other, err)
+		}
+	}
+	if len(merged.Problems) > 0 {
+		other = append(other, &merged)
+	}
+	switch len(other) {
+	case 0:
+		return nil
+	case 1:
+		return other[0]
+	}
+	return errors.Join(other...)
 }
 
 // decodeCase decodes the case of a body strictly. When it does not decode,
@@ -259,7 +285,10 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request, trace bool, lang
 		writeProblem(w, r, p)
 		return
 	}
-	opts := []wk.Option{wk.CaseValidated()}
+	// The case has passed Validate (DecodeJSON); Decide checks it once
+	// more for all its areas. (With the engine's option that says it is
+	// validated already, wire it in here.)
+	var opts []wk.Option
 	if trace {
 		opts = append(opts, wk.WithTrace())
 	}
