@@ -26,7 +26,8 @@ const componentRef = "#/components/schemas/"
 
 // outputTypes are the JSON types of the decision's outputs, by path. Every
 // path of decision.Paths must be here (OpenAPI fails otherwise), so that a
-// new output cannot go undocumented.
+// new output cannot go undocumented. (When the paths declare their Go
+// types, derive these from them.)
 var outputTypes = map[string]string{
 	"eligibility.eligible": "boolean", "eligibility.reasons": "codes", "eligibility.referrer": "string",
 	"trajectory.last_day": "date-or-null", "trajectory.transitional": "boolean", "trajectory.next_evaluation_due": "date",
@@ -39,6 +40,10 @@ var outputTypes = map[string]string{
 	"placement.allowed": "boolean", "placement.reasons": "codes", "placement.assignment_allowed": "boolean", "placement.assignment_reasons": "codes",
 	"community_service.eligible": "boolean", "community_service.plan_valid": "boolean", "community_service.reasons": "codes",
 	"community_service.allowance": "decimal",
+	// Outputs of DESIGN.md that the engine on main computes already: kept
+	// here so that the contract follows when it is merged.
+	"vouchers.price_in_force": "decimal", "vouchers.covid_compensation": "decimal",
+	"organiser.valid": "boolean", "organiser.reasons": "codes",
 }
 
 func outputSchema(kind string) (schemagen.Schema, error) {
