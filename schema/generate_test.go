@@ -4,16 +4,20 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"reflect"
 	"sort"
+	"strings"
 	"testing"
+	"testing/fstest"
 
 	wk "github.com/openwijkwerken/wijkwerken"
 	"github.com/openwijkwerken/wijkwerken/decision"
 	"github.com/openwijkwerken/wijkwerken/dossier"
 	"github.com/openwijkwerken/wijkwerken/internal/schemagen"
 	"github.com/openwijkwerken/wijkwerken/placement"
+	"github.com/openwijkwerken/wijkwerken/scenario"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 )
@@ -35,6 +39,8 @@ var (
 	idPattern   = `^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$`
 	codePattern = `^[a-z][a-z0-9_]*$`
 	confidences = []any{"high", "medium", "low"}
+	// sourcesSchema is a sources: list, where the parsers take one.
+	sourcesSchema = S{"type": "array", "items": S{"type": "string"}, "description": "where the value or the rule was checked (URLs, documents)"}
 )
 
 // caseGenerator describes the Go types of the case document: strict (the
@@ -162,6 +168,11 @@ func scenarioSchema() S {
 		"if":   S{"required": []any{"expect_error"}},
 		"else": S{"properties": S{"case": S{"$ref": "case.schema.json#/$defs/Case"}}},
 	}
+	if accepts.scenario("expect_absent") {
+		scenario["properties"].(S)["expect_absent"] = S{"type": "array", "items": S{"enum": outputPaths()},
+			"description": "output paths that must not be computed"}
+		scenario["anyOf"] = append(scenario["anyOf"].([]any), S{"required": []any{"expect_absent"}})
+	}
 	return S{
 		"$schema":     dialect,
 		"title":       "wijkwerken scenario file",
@@ -188,6 +199,18 @@ func scenarioSchema() S {
 
 // rulebookDefs are the entries of rulebook files, which reforms reuse.
 func rulebookDefs(areas []string) S {
+	defs := writtenRulebookDefs(areas)
+	// Keys of the format newer than this generator's own list, added once
+	// the parsers accept them.
+	for def, probe := range map[string]string{"Parameter": "parameter", "ParamValue": "value", "Rule": "rule", "RuleChange": "rule"} {
+		if accepts.rulebook(probe, "sources") {
+			defs[def].(S)["properties"].(S)["sources"] = sourcesSchema
+		}
+	}
+	return defs
+}
+
+func writtenRulebookDefs(areas []string) S {
 	kinds := []any{}
 	for k := wk.KindInteger; k <= wk.KindBool; k++ {
 		kinds = append(kinds, k.String())
@@ -282,6 +305,9 @@ func reformSchema(areas []string) S {
 			"cite":  S{"type": "string"},
 		},
 	}
+	if accepts.reformSet("sources") {
+		defs["Set"].(S)["properties"].(S)["sources"] = sourcesSchema
+	}
 	defs["Disable"] = S{
 		"type": "object", "additionalProperties": false, "required": []any{"rule"},
 		"properties": S{
@@ -307,6 +333,32 @@ func reformSchema(areas []string) S {
 		},
 		"$defs": defs,
 	}
+}
+
+// accepts asks the parsers whether they take a key, for the keys of the
+// formats that are newer than the written schemas.
+var accepts = struct {
+	scenario  func(key string) bool
+	rulebook  func(entry, key string) bool
+	reformSet func(key string) bool
+}{
+	reformSet: func(key string) bool {
+		_, err := wk.ParseReform("r.yaml", []byte("reform: x\nset:\n  - {param: a.b, from: 2020-01-01, value: 1, "+key+": [x]}\n"))
+		return err == nil || !strings.Contains(err.Error(), fmt.Sprintf("unknown key %q", key))
+	},
+	scenario: func(key string) bool {
+		_, err := scenario.Parse("s.yaml", []byte("scenarios:\n  - {name: x, date: 2024-03-01, case: {}, expect: {eligibility.eligible: true}, "+key+": []}\n"))
+		return err == nil || !strings.Contains(err.Error(), fmt.Sprintf("unknown key %q", key))
+	},
+	rulebook: func(entry, key string) bool {
+		src := map[string]string{
+			"parameter": "parameters:\n  - {id: a.b, type: integer, cite: c, " + key + ": [x], values: [{from: 2020-01-01, value: 1}]}\n",
+			"value":     "parameters:\n  - {id: a.b, type: integer, cite: c, values: [{from: 2020-01-01, value: 1, " + key + ": [x]}]}\n",
+			"rule":      "rules:\n  - {id: a.b, area: eligibility, " + key + ": [x]}\n",
+		}[entry]
+		_, err := wk.Load(fstest.MapFS{"rb.yaml": {Data: []byte(src)}}, "rb.yaml")
+		return err == nil || !strings.Contains(err.Error(), fmt.Sprintf("unknown key %q", key))
+	},
 }
 
 // generated returns every schema file, by kind.
