@@ -44,6 +44,8 @@ Usage:
   wijkwerken bulk   [--date D] [--workers K] [--trace] [--quiet] FILE|-  (JSON lines in and out)
   wijkwerken compare --reform FILE... [--sweep P=LO:HI:STEP] [--by FIELD]... [--lang nl|en] [--date D] [--json|--csv] [--html FILE] POPULATION|-
   wijkwerken mutate [--all] [--rules GLOB]... [--format text|json|github] [--min-score PCT] [--workers N] PATHS...
+  wijkwerken serve  [--addr ADDR] [--tokens FILE] [--cors-origin O]... [--decision-log FILE]  (HTTP/JSON, OpenAPI at /openapi.json)
+  wijkwerken schema case|scenario|reform|rulebook|register  (the JSON Schema of a file format)
 
 Every command takes --rulebook DIR and --reform FILE (repeatable).
 Run 'wijkwerken COMMAND -h' for a command's flags.
@@ -75,6 +77,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		"bulk":       cmdBulk,
 		"compare":    cmdCompare,
 		"mutate":     cmdMutate,
+		"serve":      cmdServe,
+		"schema":     cmdSchema,
 	}
 	switch args[0] {
 	case "-h", "--help", "help":
