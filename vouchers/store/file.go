@@ -14,6 +14,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/openwijkwerken/wijkwerken/vouchers"
 )
@@ -406,7 +407,7 @@ func (s *File) Append(_ context.Context, rec vouchers.Record) error {
 	if len(line) > MaxRecordBytes {
 		return fmt.Errorf("vouchers/store: %s is %d bytes, more than a journal line may hold (%d)", rec, len(line), MaxRecordBytes)
 	}
-	if _, err := s.f.Write(line); err != nil {
+	if _, err := s.write(line); err != nil {
 		// Take back what was written, so that the journal ends with a whole
 		// record; a crash before that leaves a torn last record, which
 		// opening cuts.
@@ -425,6 +426,26 @@ func (s *File) Append(_ context.Context, rec vouchers.Record) error {
 	s.size += int64(len(line))
 	s.last = rec.Seq
 	return nil
+}
+
+// splitWrites makes Append write each line in two parts with a pause
+// between them, so that the crash tests' kills can land inside a record as
+// a power cut can (a process killed inside one write system call does not
+// tear it). Only tests set it.
+var splitWrites bool
+
+func (s *File) write(line []byte) (int, error) {
+	if !splitWrites {
+		return s.f.Write(line)
+	}
+	half := len(line) / 2
+	n, err := s.f.Write(line[:half])
+	if err != nil {
+		return n, err
+	}
+	time.Sleep(200 * time.Microsecond)
+	m, err := s.f.Write(line[half:])
+	return n + m, err
 }
 
 // Close closes the journal and releases its lock.

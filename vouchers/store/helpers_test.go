@@ -19,11 +19,17 @@ import (
 
 func engine(t testing.TB) *vouchers.Engine {
 	t.Helper()
-	rb, err := wk.Reference()
-	require.NoError(t, err)
-	e, err := vouchers.New(rb)
+	e, err := newEngine()
 	require.NoError(t, err)
 	return e
+}
+
+func newEngine() (*vouchers.Engine, error) {
+	rb, err := wk.Reference()
+	if err != nil {
+		return nil, err
+	}
+	return vouchers.New(rb)
 }
 
 func d(s string) wk.Date           { return wk.MustParseDate(s) }
