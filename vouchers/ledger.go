@@ -709,7 +709,7 @@ func (l *Ledger) UnmarshalJSON(data []byte) error {
 			ri++
 		}
 		if err := fresh.replay(rec); err != nil {
-			return fmt.Errorf("vouchers: journal: %w", err)
+			return journalError{err}
 		}
 		recs = append(recs, rec)
 	}
@@ -734,6 +734,15 @@ func (l *Ledger) UnmarshalJSON(data []byte) error {
 	}
 	return nil
 }
+
+// journalError is an error of a journal's operation, said once.
+type journalError struct{ err error }
+
+func (e journalError) Error() string {
+	return "vouchers: journal: " + strings.TrimPrefix(e.err.Error(), "vouchers: ")
+}
+
+func (e journalError) Unwrap() error { return e.err }
 
 // OpenLedger opens the ledger kept in s: every record is replayed through
 // the engine's rules, in order, and must come out as recorded; the first
