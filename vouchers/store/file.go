@@ -133,6 +133,11 @@ func OpenFile(path string, opts ...FileOption) (*File, error) {
 	for _, opt := range opts {
 		opt(&o)
 	}
+	if o.readOnly {
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("vouchers/store: %w", err)
+		}
+	}
 	unlock, err := lock(path, o.readOnly)
 	if err != nil {
 		return nil, err
