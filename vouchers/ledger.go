@@ -227,24 +227,41 @@ func refuseReasons(op string, reasons []wk.Reason, what string) *RefusedError {
 // returns; an error that is not a *RefusedError is the store's (a
 // *ConflictError or a *StoreError) or the rulebook's.
 func (l *Ledger) Purchase(user string, date wk.Date, count int, unitPrice decimal.Decimal) (Batch, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.failed != nil {
-		return Batch{}, l.failed
-	}
-	b, err := l.checkPurchase(user, date, count, unitPrice)
+	rec, err := l.commit("purchase", func() (Record, error) {
+		b, err := l.checkPurchase(user, date, count, unitPrice)
+		return Record{Purchase: &b}, err
+	})
 	if err != nil {
 		return Batch{}, err
 	}
+	return *rec.Purchase, nil
+}
+
+// commit decides an operation, numbers it, records it in the store and
+// applies it, under the ledger's lock.
+func (l *Ledger) commit(op string, decide func() (Record, error)) (Record, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.failed != nil {
+		return Record{}, l.failed
+	}
+	rec, err := decide()
+	if err != nil {
+		return Record{}, err
+	}
 	if l.seq >= maxID {
-		return Batch{}, refuse("purchase", "out_of_range", "the ledger has used every id up to 2^53")
+		return Record{}, refuse(op, "out_of_range", "the ledger has used every id up to 2^53")
 	}
-	b.ID = l.seq + 1
-	if err := l.record(Record{Purchase: &b}); err != nil {
-		return Batch{}, err
+	if rec.Purchase != nil {
+		rec.Purchase.ID = l.seq + 1
+	} else {
+		rec.Redemption.ID = l.seq + 1
 	}
-	l.addBatch(b)
-	return b, nil
+	if err := l.record(&rec); err != nil {
+		return Record{}, err
+	}
+	l.apply(rec)
+	return rec, nil
 }
 
 func (l *Ledger) addBatch(b Batch) {
@@ -303,24 +320,14 @@ func (l *Ledger) checkPurchase(user string, date wk.Date, count int, price decim
 // On a ledger opened on a store, the redemption is recorded before Redeem
 // returns, as for Purchase.
 func (l *Ledger) Redeem(w Work) (Redemption, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.failed != nil {
-		return Redemption{}, l.failed
-	}
-	r, err := l.checkRedeem(w)
+	rec, err := l.commit("redeem", func() (Record, error) {
+		r, err := l.checkRedeem(w)
+		return Record{Redemption: &r}, err
+	})
 	if err != nil {
 		return Redemption{}, err
 	}
-	if l.seq >= maxID {
-		return Redemption{}, refuse("redeem", "out_of_range", "the ledger has used every id up to 2^53")
-	}
-	r.ID = l.seq + 1
-	if err := l.record(Record{Redemption: &r}); err != nil {
-		return Redemption{}, err
-	}
-	l.addRedemption(r)
-	return r, nil
+	return *rec.Redemption, nil
 }
 
 func (l *Ledger) addRedemption(r Redemption) {
@@ -727,7 +734,7 @@ func (l *Ledger) UnmarshalJSON(data []byte) error {
 		if l.failed != nil {
 			return l.failed
 		}
-		if err := l.record(rec); err != nil {
+		if err := l.record(&rec); err != nil {
 			return fmt.Errorf("vouchers: journal: %d of %d operations recorded: %w", l.stored, len(recs), err)
 		}
 		l.apply(rec)
@@ -817,14 +824,13 @@ func (l *Ledger) readStore(ctx context.Context) error {
 
 // record writes rec to the store, numbered after the last record. On a
 // conflict it reads the records it missed.
-func (l *Ledger) record(rec Record) error {
+func (l *Ledger) record(rec *Record) error {
 	if l.store == nil {
 		return nil
 	}
 	rec.Seq = l.stored + 1
-	err := l.store.Append(context.Background(), rec)
+	err := l.store.Append(context.Background(), *rec)
 	if err == nil {
-		l.stored = rec.Seq
 		return nil
 	}
 	var ce *ConflictError
@@ -875,7 +881,8 @@ func (l *Ledger) replay(rec Record) error {
 	return nil
 }
 
-// apply adds rec's operation to the ledger and counts the record.
+// apply adds rec's operation to the ledger and counts the record (Seq 0 on
+// a ledger without a store).
 func (l *Ledger) apply(rec Record) {
 	if rec.Purchase != nil {
 		l.addBatch(*rec.Purchase)

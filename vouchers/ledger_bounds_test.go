@@ -131,15 +131,10 @@ func TestJournalIntoALedgerThatIsNotEmpty(t *testing.T) {
 // with both results (a *ReplayError).
 func TestJournalReplayErrorNamesBothResults(t *testing.T) {
 	e := engine(t)
-	l := e.NewLedger()
-	_, err := l.Purchase("an", d("2024-01-10"), 10, dec("7.45"))
-	require.NoError(t, err)
-	_, err = l.Redeem(vouchers.Work{User: "an", Worker: "wim", Date: d("2024-01-12"), Minutes: 90})
-	require.NoError(t, err)
-	data := snapshot(t, l)
+	data := twoOperations(t, e, "2024-01-10", "2024-01-12", 90)
 	bad := strings.Replace(data, `"allowance":"8.2"`, `"allowance":"9"`, 1)
 	require.NotEqual(t, data, bad)
-	err = json.Unmarshal([]byte(bad), e.NewLedger())
+	err := json.Unmarshal([]byte(bad), e.NewLedger())
 	var re *vouchers.ReplayError
 	require.ErrorAs(t, err, &re)
 	assert.Equal(t, int64(2), re.Recorded.Seq)
@@ -156,4 +151,16 @@ func TestJournalReplayErrorNamesBothResults(t *testing.T) {
 	require.ErrorAs(t, err, &refusal)
 	assert.Equal(t, "insufficient_cheques", refusal.Code)
 	assert.Contains(t, err.Error(), "record 2 (redemption 2) does not replay: recorded as accepted, the rules now refuse it")
+}
+
+// twoOperations is the journal of a ledger in which an bought 10 cheques
+// and wim worked minutes for an.
+func twoOperations(t *testing.T, e *vouchers.Engine, bought, worked string, minutes int) string {
+	t.Helper()
+	l := e.NewLedger()
+	_, err := l.Purchase("an", d(bought), 10, dec("7.45"))
+	require.NoError(t, err)
+	_, err = l.Redeem(vouchers.Work{User: "an", Worker: "wim", Date: d(worked), Minutes: minutes})
+	require.NoError(t, err)
+	return snapshot(t, l)
 }

@@ -146,12 +146,7 @@ func TestLedgerAfterAStoreFailure(t *testing.T) {
 // how a vendor moves a JSON journal to a store.
 func TestJournalIntoAStore(t *testing.T) {
 	e := engine(t)
-	l := e.NewLedger()
-	_, err := l.Purchase("an", d("2019-04-01"), 10, dec("7.45"))
-	require.NoError(t, err)
-	_, err = l.Redeem(vouchers.Work{User: "an", Worker: "wim", Date: d("2020-06-01"), Minutes: 130})
-	require.NoError(t, err)
-	data := snapshot(t, l)
+	data := twoOperations(t, e, "2019-04-01", "2020-06-01", 130)
 
 	m := &memStore{}
 	onStore, err := e.OpenLedger(context.Background(), m)

@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -121,7 +122,7 @@ func cmdLedger(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		if err != nil {
 			return c.usage("--price %q: not a number", *priceFlag)
 		}
-		return c.write(func(l *vouchers.Ledger) (any, error) { return l.Purchase(*user, date, *count, price) })
+		return c.run(false, func(l *vouchers.Ledger) (any, error) { return l.Purchase(*user, date, *count, price) })
 	case "redeem":
 		if !needs("user", "worker", "date", "minutes") {
 			return exitCommand
@@ -131,12 +132,12 @@ func cmdLedger(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			return c.usage("--km %q: not a number", *kmFlag)
 		}
 		w := vouchers.Work{User: *user, Worker: *worker, Date: date, Minutes: *minutes, Km: km, Batch: *batch}
-		return c.write(func(l *vouchers.Ledger) (any, error) { return l.Redeem(w) })
+		return c.run(false, func(l *vouchers.Ledger) (any, error) { return l.Redeem(w) })
 	case "balance", "statement":
 		if !needs("user", "date") {
 			return exitCommand
 		}
-		return c.read(func(l *vouchers.Ledger) (any, error) {
+		return c.run(true, func(l *vouchers.Ledger) (any, error) {
 			if sub == "balance" {
 				return l.Balance(*user, date), nil
 			}
@@ -146,7 +147,7 @@ func cmdLedger(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		if !needs("worker", "month") {
 			return exitCommand
 		}
-		return c.read(func(l *vouchers.Ledger) (any, error) { return l.PayStatement(*worker, *month) })
+		return c.run(true, func(l *vouchers.Ledger) (any, error) { return l.PayStatement(*worker, *month) })
 	}
 	return c.verify()
 }
@@ -177,10 +178,18 @@ func (c *ledgerCmd) usage(format string, args ...any) int {
 func (c *ledgerCmd) fail(err error) int {
 	var se *store.SchemaError
 	if errors.As(err, &se) && se.Version == 0 {
-		err = fmt.Errorf("the database has no ledger schema (%v): make it with\n  wijkwerken ledger migrate --sql %s", se.Err, c.sqlStore)
+		err = fmt.Errorf("the database has no ledger schema (%v): make it with\n  wijkwerken ledger migrate --sql %s", se.Err, c.shown())
 	}
 	fmt.Fprintf(c.stderr, "wijkwerken %s: %v\n", c.name, err)
 	return exitBroken
+}
+
+// shown is --sql as it may be shown: without a password.
+func (c *ledgerCmd) shown() string {
+	if u, err := url.Parse(c.sqlStore); err == nil && u.User != nil {
+		return u.Redacted()
+	}
+	return c.sqlStore
 }
 
 // openDB opens the database of --sql.
@@ -204,7 +213,7 @@ func (c *ledgerCmd) openDB(ctx context.Context) (*sql.DB, error) {
 		}
 		return db, nil
 	}
-	return nil, fmt.Errorf("--sql %q: want sqlite:PATH or postgres://…", spec)
+	return nil, fmt.Errorf("--sql %q: want sqlite:PATH or postgres://…", c.shown())
 }
 
 // open opens the ledger on its store; readOnly opens a journal file for
@@ -260,9 +269,10 @@ func (c *ledgerCmd) emit(v any) int {
 	return exitOK
 }
 
-// write runs an operation: its result as JSON, or the refusal (exit 1).
-func (c *ledgerCmd) write(op func(*vouchers.Ledger) (any, error)) int {
-	l, torn, close, err := c.open(context.Background(), false)
+// run opens the ledger (readOnly: a journal for reading only) and runs op:
+// its result as JSON, or the refusal (exit 1).
+func (c *ledgerCmd) run(readOnly bool, op func(*vouchers.Ledger) (any, error)) int {
+	l, torn, close, err := c.open(context.Background(), readOnly)
 	if err != nil {
 		return c.fail(err)
 	}
@@ -272,30 +282,15 @@ func (c *ledgerCmd) write(op func(*vouchers.Ledger) (any, error)) int {
 	}
 	v, err := op(l)
 	var re *vouchers.RefusedError
-	if errors.As(err, &re) {
+	switch {
+	case errors.As(err, &re):
 		fmt.Fprintf(c.stderr, "wijkwerken %s: %v\n", c.name, err)
 		c.emit(map[string]any{"refused": re})
 		return exitFail
-	}
-	if err != nil {
-		return c.fail(err)
-	}
-	return c.emit(v)
-}
-
-// read answers a question about the ledger, opened read-only.
-func (c *ledgerCmd) read(q func(*vouchers.Ledger) (any, error)) int {
-	l, torn, close, err := c.open(context.Background(), true)
-	if err != nil {
-		return c.fail(err)
-	}
-	defer close()
-	if torn != nil {
-		fmt.Fprintf(c.stderr, "wijkwerken %s: %s\n", c.name, torn)
-	}
-	v, err := q(l)
-	if err != nil {
+	case err != nil && readOnly: // a question asked wrong (a month not YYYY-MM)
 		return c.usage("%v", err)
+	case err != nil:
+		return c.fail(err)
 	}
 	return c.emit(v)
 }
@@ -320,7 +315,7 @@ type verifyReport struct {
 func (c *ledgerCmd) verify() int {
 	rep := verifyReport{Store: c.journal, Paid: "0"}
 	if c.sqlStore != "" {
-		rep.Store = c.sqlStore + " (ledger " + c.ledgerName + ")"
+		rep.Store = c.shown() + " (ledger " + c.ledgerName + ")"
 	}
 	l, torn, close, err := c.open(context.Background(), true)
 	if torn != nil {
@@ -396,7 +391,7 @@ func (c *ledgerCmd) migrate() int {
 	if err := store.Migrate(ctx, db); err != nil {
 		return c.fail(err)
 	}
-	return c.emit(map[string]any{"database": c.sqlStore, "schema_version": store.SchemaVersion})
+	return c.emit(map[string]any{"database": c.shown(), "schema_version": store.SchemaVersion})
 }
 
 // backup writes a consistent copy of the store to a new file: a journal's
@@ -410,7 +405,7 @@ func (c *ledgerCmd) backup(pos []string) int {
 	ctx := context.Background()
 	if c.sqlStore != "" {
 		if !strings.HasPrefix(c.sqlStore, "sqlite:") {
-			return c.usage("backup of --sql %s: use the database's own backup (pg_dump)", c.sqlStore)
+			return c.usage("backup of --sql %s: use the database's own backup (pg_dump)", c.shown())
 		}
 		db, err := c.openDB(ctx)
 		if err != nil {
@@ -420,7 +415,7 @@ func (c *ledgerCmd) backup(pos []string) int {
 		if err := sqlite.Backup(ctx, db, dest); err != nil {
 			return c.fail(err)
 		}
-		return c.emit(map[string]any{"store": c.sqlStore, "backup": dest})
+		return c.emit(map[string]any{"store": c.shown(), "backup": dest})
 	}
 	src := pos[0]
 	if same(src, dest) {

@@ -86,6 +86,7 @@ func TestLedgerCommandErrors(t *testing.T) {
 			"no ledger schema (SQL logic error: no such table: wijkwerken_ledger_schema (1)): make it with\n  wijkwerken ledger migrate --sql sqlite:" + filepath.Join(dir, "empty.db")},
 		{[]string{"migrate"}, "give the database with --sql"},
 		{[]string{"verify", "--sql", "mysql:x"}, `--sql "mysql:x": want sqlite:PATH or postgres://`},
+		{[]string{"backup", "--sql", "postgres://an:secret@localhost/db", "x.db"}, "backup of --sql postgres://an:xxxxx@localhost/db: use the database's own backup"},
 		{[]string{"pay", journal, "--worker", "wim", "--month", "2024-1"}, `month "2024-1": want YYYY-MM`},
 	} {
 		if len(tc.args) > 0 && tc.args[0] == "pay" {

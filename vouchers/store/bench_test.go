@@ -1,10 +1,10 @@
 package store_test
 
 import (
-	"fmt"
 	"path/filepath"
 	"testing"
 
+	"github.com/openwijkwerken/wijkwerken/internal/ledgerbench"
 	"github.com/openwijkwerken/wijkwerken/vouchers"
 	"github.com/openwijkwerken/wijkwerken/vouchers/store"
 	"github.com/openwijkwerken/wijkwerken/vouchers/store/sqlite"
@@ -41,28 +41,7 @@ func BenchmarkLedgerStore(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			l := bc.open(b)
 			defer l.Close()
-			price := dec("7.45")
-			start := d("2022-01-01")
-			const people = 1000
-			users := make([]string, people)
-			workers := make([]string, people)
-			for i := range users {
-				users[i] = fmt.Sprint("user-", i)
-				workers[i] = fmt.Sprint("worker-", i)
-			}
-			b.ReportAllocs()
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				date := start.AddDays(i / people)
-				u := i % people
-				if _, err := l.Purchase(users[u], date, 1, price); err != nil {
-					b.Fatal(err)
-				}
-				if _, err := l.Redeem(vouchers.Work{User: users[u], Worker: workers[u], Date: date, Minutes: 45}); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.ReportMetric(float64(2*b.N)/b.Elapsed().Seconds(), "ops/s")
+			ledgerbench.Run(b, l)
 		})
 	}
 }
