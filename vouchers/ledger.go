@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"sort"
 	"strings"
@@ -700,7 +701,7 @@ func (l *Ledger) UnmarshalJSON(data []byte) error {
 	if err := dec.Decode(&j); err != nil {
 		return fmt.Errorf("vouchers: journal: %w", err)
 	}
-	if dec.More() {
+	if _, err := dec.Token(); err != io.EOF {
 		return errors.New("vouchers: journal: data after the journal's object")
 	}
 	fresh := l.e.NewLedger()
@@ -890,17 +891,6 @@ func (l *Ledger) apply(rec Record) {
 		l.addRedemption(*rec.Redemption)
 	}
 	l.stored = rec.Seq
-}
-
-func (l *Ledger) lastID() int {
-	last := 0
-	if n := len(l.batches); n > 0 {
-		last = l.batches[n-1].ID
-	}
-	if n := len(l.redemptions); n > 0 {
-		last = max(last, l.redemptions[n-1].ID)
-	}
-	return last
 }
 
 func batchEqual(a, b Batch) bool {

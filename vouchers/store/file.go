@@ -359,7 +359,7 @@ func decodeLine(data []byte) (vouchers.Record, error) {
 	if err := dec.Decode(&rec); err != nil {
 		return vouchers.Record{}, fmt.Errorf("a record that does not read: %v", err)
 	}
-	if dec.More() {
+	if _, err := dec.Token(); err != io.EOF {
 		return vouchers.Record{}, errors.New("data after the record")
 	}
 	if rec.Kind() == "" {

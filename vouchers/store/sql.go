@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/openwijkwerken/wijkwerken/vouchers"
@@ -190,7 +191,7 @@ func decodeRow(seq int64, kind, user, date, record string) (vouchers.Record, err
 	if err := dec.Decode(v); err != nil {
 		return rec, fmt.Errorf("the record does not read: %v", err)
 	}
-	if dec.More() {
+	if _, err := dec.Token(); err != io.EOF {
 		return rec, errors.New("data after the record")
 	}
 	if rec.User() != user || rec.Date().String() != strings.TrimSpace(date) {
