@@ -214,7 +214,7 @@ func BenchmarkDecideHandWritten(b *testing.B) {
 // a redemption, over 1 000 users and workers, the date moving a day every
 // 1 000 iterations. It reports operations per second.
 func BenchmarkLedger(b *testing.B) {
-	ledgerbench.Run(b, engine(b).NewLedger())
+	ledgerbench.Run(b, engine(b).NewLedger(), 1000)
 }
 
 // BenchmarkLedgerBalance measures a balance of a user with 100 batches and

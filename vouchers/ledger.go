@@ -56,6 +56,7 @@ type Ledger struct {
 	// Indexes into batches and redemptions.
 	batchAt     map[int]int               // batch id -> index
 	userBatches map[string][]int          // user -> batch indexes
+	userCheques map[string]int            // user -> cheques bought
 	userRedeems map[string][]int          // user -> redemption indexes
 	workerLines map[string][]int          // worker -> redemption indexes
 	workerHours map[string]map[string]int // worker -> month -> hours
@@ -63,7 +64,7 @@ type Ledger struct {
 
 // NewLedger returns an empty ledger that decides with e.
 func (e *Engine) NewLedger() *Ledger {
-	return &Ledger{e: e, used: map[int]int{}, batchAt: map[int]int{}, userBatches: map[string][]int{},
+	return &Ledger{e: e, used: map[int]int{}, batchAt: map[int]int{}, userBatches: map[string][]int{}, userCheques: map[string]int{},
 		userRedeems: map[string][]int{}, workerLines: map[string][]int{}, workerHours: map[string]map[string]int{}}
 }
 
@@ -269,6 +270,7 @@ func (l *Ledger) addBatch(b Batch) {
 	l.seq = b.ID
 	l.batchAt[b.ID] = len(l.batches)
 	l.userBatches[b.User] = append(l.userBatches[b.User], len(l.batches))
+	l.userCheques[b.User] += b.Count
 	l.batches = append(l.batches, b)
 }
 
@@ -290,11 +292,7 @@ func (l *Ledger) checkPurchase(user string, date wk.Date, count int, price decim
 	if err := checkDecimal(op, "unit price", price); err != nil {
 		return Batch{}, err
 	}
-	held := 0
-	for _, i := range l.userBatches[user] {
-		held += l.batches[i].Count
-	}
-	if held > MaxCheques-count {
+	if held := l.userCheques[user]; held > MaxCheques-count {
 		return Batch{}, refuse(op, "out_of_range", "user %s holds %d cheques: %d more would pass the %d one user may hold (a bound of the ledger, not of the regulation)",
 			user, held, count, MaxCheques)
 	}
@@ -729,6 +727,7 @@ func (l *Ledger) UnmarshalJSON(data []byte) error {
 	if l.store == nil {
 		l.seq, l.batches, l.redemptions, l.used = fresh.seq, fresh.batches, fresh.redemptions, fresh.used
 		l.batchAt, l.userBatches, l.userRedeems, l.workerLines, l.workerHours = fresh.batchAt, fresh.userBatches, fresh.userRedeems, fresh.workerLines, fresh.workerHours
+		l.userCheques = fresh.userCheques
 		return nil
 	}
 	for _, rec := range recs {
