@@ -40,10 +40,10 @@ Usage:
   wijkwerken rules  [--area A] [--at D] [--json]
   wijkwerken lint   [RULEBOOK DIR] [REFORM FILES...]
   wijkwerken workplaces [--date D] [--json] FILE   (exit 1 while proof is missing)
+  wijkwerken ledger purchase|redeem|balance|statement|pay|verify|migrate|backup STORE [flags]  (a durable cheque ledger, JSON out)
   wijkwerken population --n N [--seed S] [--date D]  (JSON lines of synthetic cases)
   wijkwerken bulk   [--date D] [--workers K] [--trace] FILE|-  (JSON lines in and out)
   wijkwerken compare --reform FILE... [--sweep P=LO:HI:STEP] [--date D] [--json|--csv] [--html FILE] POPULATION|-
-  wijkwerken ledger purchase|redeem|balance|statement|pay|verify|migrate|backup STORE [flags]  (a durable cheque ledger, JSON out)
 
 Every command takes --rulebook DIR and --reform FILE (repeatable).
 Run 'wijkwerken COMMAND -h' for a command's flags.
@@ -70,11 +70,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		"params":     cmdParams,
 		"rules":      cmdRules,
 		"lint":       cmdLint,
+		"ledger":     cmdLedger,
 		"workplaces": cmdWorkplaces,
 		"population": cmdPopulation,
 		"bulk":       cmdBulk,
 		"compare":    cmdCompare,
-		"ledger":     cmdLedger,
 	}
 	switch args[0] {
 	case "-h", "--help", "help":
