@@ -38,9 +38,9 @@ Usage:
   wijkwerken test   [--run RE] [--format text|json|github] [--junit FILE] [--coverage] [--min-coverage PCT] [-v] PATHS...
   wijkwerken params [--at D] [--json]
   wijkwerken rules  [--area A] [--at D] [--json]
+  wijkwerken ledger purchase|redeem|balance|statement|pay|verify|migrate|backup STORE [flags]  (a durable cheque ledger, JSON out)
   wijkwerken lint   [RULEBOOK DIR] [REFORM FILES...]
   wijkwerken workplaces [--date D] [--json] FILE   (exit 1 while proof is missing)
-  wijkwerken ledger purchase|redeem|balance|statement|pay|verify|migrate|backup STORE [flags]  (a durable cheque ledger, JSON out)
   wijkwerken population --n N [--seed S] [--date D]  (JSON lines of synthetic cases)
   wijkwerken bulk   [--date D] [--workers K] [--trace] FILE|-  (JSON lines in and out)
   wijkwerken compare --reform FILE... [--sweep P=LO:HI:STEP] [--date D] [--json|--csv] [--html FILE] POPULATION|-
