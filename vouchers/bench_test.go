@@ -6,6 +6,7 @@ import (
 
 	wk "github.com/openwijkwerken/wijkwerken"
 	"github.com/openwijkwerken/wijkwerken/dossier"
+	"github.com/openwijkwerken/wijkwerken/internal/ledgerbench"
 	"github.com/openwijkwerken/wijkwerken/vouchers"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
@@ -250,30 +251,7 @@ func BenchmarkDecideHandWritten(b *testing.B) {
 // a redemption, over 1 000 users and workers, the date moving a day every
 // 1 000 iterations. It reports operations per second.
 func BenchmarkLedger(b *testing.B) {
-	e := engine(b)
-	l := e.NewLedger()
-	price := dec("7.45")
-	start := d("2022-01-01")
-	const people = 1000
-	users := make([]string, people)
-	workers := make([]string, people)
-	for i := range users {
-		users[i] = fmt.Sprint("user-", i)
-		workers[i] = fmt.Sprint("worker-", i)
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		date := start.AddDays(i / people)
-		u := i % people
-		if _, err := l.Purchase(users[u], date, 1, price); err != nil {
-			b.Fatal(err)
-		}
-		if _, err := l.Redeem(vouchers.Work{User: users[u], Worker: workers[u], Date: date, Minutes: 45}); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(2*b.N)/b.Elapsed().Seconds(), "ops/s")
+	ledgerbench.Run(b, engine(b).NewLedger(), 1000)
 }
 
 // BenchmarkLedgerBalance measures a balance of a user with 100 batches and

@@ -1,9 +1,11 @@
 package vouchers
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"sort"
 	"strings"
@@ -33,12 +35,20 @@ import (
 // the allowances come from the engine's rulebook, on the operation's date.
 // The hour limits count the worker's hours in this ledger only.
 //
-// A Ledger is safe for concurrent use. Its JSON form is its journal: reading
-// it back replays every operation through the rules and checks that each
-// comes out the same.
+// A Ledger is safe for concurrent use. NewLedger keeps it in memory only;
+// OpenLedger keeps it on a Store, which every accepted operation reaches
+// before it returns. Its JSON form is its journal: reading it back replays
+// every operation through the rules and checks that each comes out the
+// same.
 type Ledger struct {
-	e           *Engine
-	mu          sync.RWMutex
+	e     *Engine
+	mu    sync.RWMutex
+	store Store
+	// stored is the Seq of the last record the ledger wrote or read.
+	stored int64
+	// failed, once set, refuses every operation until the store is read
+	// again (Refresh).
+	failed      *StoreError
 	seq         int
 	batches     []Batch
 	redemptions []Redemption
@@ -46,6 +56,7 @@ type Ledger struct {
 	// Indexes into batches and redemptions.
 	batchAt     map[int]int               // batch id -> index
 	userBatches map[string][]int          // user -> batch indexes
+	userCheques map[string]int            // user -> cheques bought
 	userRedeems map[string][]int          // user -> redemption indexes
 	workerLines map[string][]int          // worker -> redemption indexes
 	workerHours map[string]map[string]int // worker -> month -> hours
@@ -53,9 +64,34 @@ type Ledger struct {
 
 // NewLedger returns an empty ledger that decides with e.
 func (e *Engine) NewLedger() *Ledger {
-	return &Ledger{e: e, used: map[int]int{}, batchAt: map[int]int{}, userBatches: map[string][]int{},
+	return &Ledger{e: e, used: map[int]int{}, batchAt: map[int]int{}, userBatches: map[string][]int{}, userCheques: map[string]int{},
 		userRedeems: map[string][]int{}, workerLines: map[string][]int{}, workerHours: map[string]map[string]int{}}
 }
+
+// Sanity bounds of the ledger. They are not regulation (the regulation sets
+// no most cheques a user may buy, nor a longest assignment): they keep every
+// count the ledger adds up exact in an int, and below 2^53 so that a JSON
+// reader that uses float64 reads it exactly too, and every record small.
+// An operation beyond them is refused with code out_of_range.
+const (
+	// MaxCheques is the most cheques one purchase may hold, and the most
+	// one user may hold in a ledger over all purchases.
+	MaxCheques = 1_000_000_000_000
+	// MaxMinutes is the longest work one redemption may pay: the minutes
+	// of a leap year (the yearly hour limit refuses far less).
+	MaxMinutes = 366 * 24 * 60
+	// MaxKm is the longest travel one redemption may pay: 100 000 km,
+	// more than twice around the earth.
+	MaxKm = 100_000
+	// MaxDigits is the most digits a price or a distance may have.
+	MaxDigits = 30
+	// MaxNameBytes is the longest user or worker name, in bytes.
+	MaxNameBytes = 256
+	// maxID is the highest batch or redemption id: 2^53.
+	maxID = 1 << 53
+)
+
+var maxKm = decimal.NewFromInt(MaxKm)
 
 // Batch is a purchase of cheques by a user: issued on its date, valid to
 // Expires.
@@ -108,17 +144,66 @@ type Redemption struct {
 type RefusedError struct {
 	// Op is "purchase" or "redeem".
 	Op string `json:"op"`
-	// Code is a stable identifier: invalid, price_below_minimum,
-	// price_above_maximum, month_limit, year_limit, insufficient_cheques,
+	// Code is a stable identifier: invalid (a field missing or malformed),
+	// out_of_range (beyond the ledger's sanity bounds or the range of
+	// dates), not_in_force (no rule in force on the date),
+	// price_below_minimum, price_above_maximum, price_not_allowed_step,
+	// month_limit, year_limit, trajectory_ended, insufficient_cheques,
 	// unknown_batch, cheque_expired or cheque_not_yet_issued.
 	Code string `json:"code"`
 	// Reasons are the rulebook's reasons, when rules refused.
 	Reasons []wk.Reason `json:"reasons,omitempty"`
 	Msg     string      `json:"message"`
+	// Err is the error the refusal rests on, when there is one (a
+	// *wijkwerken.NotInForceError, a *dossier.CaseError).
+	Err error `json:"-"`
 }
 
 func (e *RefusedError) Error() string {
 	return "vouchers: " + e.Op + " refused (" + e.Code + "): " + e.Msg
+}
+
+func (e *RefusedError) Unwrap() error { return e.Err }
+
+// decideError turns an error of Engine.Decide into a refusal where the
+// operation's input is the cause; other errors (a rule that fails) are the
+// rulebook's, and say so.
+func decideError(op string, date wk.Date, err error) error {
+	var nf *wk.NotInForceError
+	var ce *dossier.CaseError
+	switch {
+	case errors.As(err, &nf):
+		return &RefusedError{Op: op, Code: "not_in_force", Msg: fmt.Sprintf("on %s: %v", date, err), Err: err}
+	case errors.As(err, &ce):
+		return &RefusedError{Op: op, Code: "invalid", Msg: err.Error(), Err: err}
+	}
+	return fmt.Errorf("vouchers: %s on %s: the rulebook failed: %w", op, date, err)
+}
+
+// checkName refuses a missing or oversized user or worker name.
+func checkName(op, field, name string) error {
+	switch {
+	case name == "":
+		return refuse(op, "invalid", "no %s", field)
+	case len(name) > MaxNameBytes:
+		return refuse(op, "out_of_range", "%s name of %d bytes: at most %d", field, len(name), MaxNameBytes)
+	}
+	return nil
+}
+
+// checkDecimal refuses a decimal with more digits than MaxDigits.
+func checkDecimal(op, field string, v decimal.Decimal) error {
+	if n := v.NumDigits(); n > MaxDigits || v.Exponent() < -MaxDigits || v.Exponent() > MaxDigits {
+		return refuse(op, "out_of_range", "%s with %d digits (exponent %d): at most %d digits", field, n, v.Exponent(), MaxDigits)
+	}
+	return nil
+}
+
+// inRange reports whether d is a date the ledger can write and read back:
+// from 0001-01-01 to 9999-12-31.
+func inRange(d wk.Date) bool {
+	back, err := wk.ParseDate(d.String())
+	return err == nil && back == d
 }
 
 func refuse(op, code, format string, args ...any) *RefusedError {
@@ -126,6 +211,9 @@ func refuse(op, code, format string, args ...any) *RefusedError {
 }
 
 func refuseReasons(op string, reasons []wk.Reason, what string) *RefusedError {
+	if len(reasons) == 0 {
+		return &RefusedError{Op: op, Code: "invalid", Msg: what + ": refused by the rules without a reason"}
+	}
 	msgs := make([]string, len(reasons))
 	for i, r := range reasons {
 		msgs[i] = r.Message.EN + " (" + r.Cite + ")"
@@ -136,39 +224,90 @@ func refuseReasons(op string, reasons []wk.Reason, what string) *RefusedError {
 // Purchase records that user bought count cheques at unitPrice on date, and
 // returns the batch. A count below 1, a price outside the band in force on
 // the date, or a date on which no rule is in force is refused.
+//
+// On a ledger opened on a store, the batch is recorded before Purchase
+// returns; an error that is not a *RefusedError is the store's (a
+// *ConflictError or a *StoreError) or the rulebook's.
 func (l *Ledger) Purchase(user string, date wk.Date, count int, unitPrice decimal.Decimal) (Batch, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	b, err := l.checkPurchase(user, date, count, unitPrice)
+	rec, err := l.commit("purchase", func() (Record, error) {
+		b, err := l.checkPurchase(user, date, count, unitPrice)
+		return Record{Purchase: &b}, err
+	})
 	if err != nil {
 		return Batch{}, err
 	}
-	l.seq++
-	b.ID = l.seq
+	return *rec.Purchase, nil
+}
+
+// commit decides an operation, numbers it, records it in the store and
+// applies it, under the ledger's lock.
+func (l *Ledger) commit(op string, decide func() (Record, error)) (Record, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.failed != nil {
+		return Record{}, l.failed
+	}
+	rec, err := decide()
+	if err != nil {
+		return Record{}, err
+	}
+	if l.seq >= maxID {
+		return Record{}, refuse(op, "out_of_range", "the ledger has used every id up to 2^53")
+	}
+	if rec.Purchase != nil {
+		rec.Purchase.ID = l.seq + 1
+	} else {
+		rec.Redemption.ID = l.seq + 1
+	}
+	if err := l.record(&rec); err != nil {
+		return Record{}, err
+	}
+	l.apply(rec)
+	return rec, nil
+}
+
+func (l *Ledger) addBatch(b Batch) {
+	l.seq = b.ID
 	l.batchAt[b.ID] = len(l.batches)
-	l.userBatches[user] = append(l.userBatches[user], len(l.batches))
+	l.userBatches[b.User] = append(l.userBatches[b.User], len(l.batches))
+	l.userCheques[b.User] += b.Count
 	l.batches = append(l.batches, b)
-	return b, nil
 }
 
 func (l *Ledger) checkPurchase(user string, date wk.Date, count int, price decimal.Decimal) (Batch, error) {
 	const op = "purchase"
+	if err := checkName(op, "user", user); err != nil {
+		return Batch{}, err
+	}
 	switch {
-	case user == "":
-		return Batch{}, refuse(op, "invalid", "no user")
 	case date.IsZero():
 		return Batch{}, refuse(op, "invalid", "no date")
 	case count < 1:
 		return Batch{}, refuse(op, "invalid", "count %d: a purchase is at least one cheque", count)
+	case count > MaxCheques:
+		return Batch{}, refuse(op, "out_of_range", "count %d: at most %d cheques in a purchase (a bound of the ledger, not of the regulation)", count, MaxCheques)
+	case price.IsNegative():
+		return Batch{}, refuse(op, "invalid", "unit price %s is negative", price)
+	}
+	if err := checkDecimal(op, "unit price", price); err != nil {
+		return Batch{}, err
+	}
+	if held := l.userCheques[user]; held > MaxCheques-count {
+		return Batch{}, refuse(op, "out_of_range", "user %s holds %d cheques: %d more would pass the %d one user may hold (a bound of the ledger, not of the regulation)",
+			user, held, count, MaxCheques)
 	}
 	d, err := l.e.Decide(date, &dossier.Case{Organiser: &dossier.Organiser{ChequePrice: &price}, Cheque: &dossier.Cheque{Issued: date}})
 	if err != nil {
-		return Batch{}, fmt.Errorf("vouchers: purchase on %s: %w", date, err)
+		return Batch{}, decideError(op, date, err)
 	}
 	if !d.Price.Valid {
 		return Batch{}, refuseReasons(op, d.Reasons, fmt.Sprintf("unit price %s on %s", price, date))
 	}
-	return Batch{User: user, Date: date, Count: count, UnitPrice: price, Expires: d.Validity.Expires}, nil
+	exp := d.Validity.Expires
+	if !inRange(exp) || exp.Before(date) {
+		return Batch{}, refuse(op, "out_of_range", "cheques issued on %s would be valid past 9999-12-31, the last date the ledger can keep", date)
+	}
+	return Batch{User: user, Date: date, Count: count, UnitPrice: price, Expires: exp}, nil
 }
 
 // Redeem pays work with the user's cheques: one per started hour, taken
@@ -176,15 +315,22 @@ func (l *Ledger) checkPurchase(user string, date wk.Date, count int, price decim
 // w.Batch). It is refused when the user has too few cheques left that are
 // valid on the date, or when the hours do not fit in the worker's monthly
 // or yearly limit (the worker's hours in this ledger).
+//
+// On a ledger opened on a store, the redemption is recorded before Redeem
+// returns, as for Purchase.
 func (l *Ledger) Redeem(w Work) (Redemption, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	r, err := l.checkRedeem(w)
+	rec, err := l.commit("redeem", func() (Record, error) {
+		r, err := l.checkRedeem(w)
+		return Record{Redemption: &r}, err
+	})
 	if err != nil {
 		return Redemption{}, err
 	}
-	l.seq++
-	r.ID = l.seq
+	return *rec.Redemption, nil
+}
+
+func (l *Ledger) addRedemption(r Redemption) {
+	l.seq = r.ID
 	for _, a := range r.Allocations {
 		l.used[a.Batch] += a.Count
 	}
@@ -198,22 +344,34 @@ func (l *Ledger) Redeem(w Work) (Redemption, error) {
 		l.workerHours[r.Worker] = hours
 	}
 	hours[r.Date.MonthKey()] += r.Hours
-	return r, nil
 }
 
 func (l *Ledger) checkRedeem(w Work) (Redemption, error) {
 	const op = "redeem"
+	if err := checkName(op, "user", w.User); err != nil {
+		return Redemption{}, err
+	}
+	if err := checkName(op, "worker", w.Worker); err != nil {
+		return Redemption{}, err
+	}
 	switch {
-	case w.User == "":
-		return Redemption{}, refuse(op, "invalid", "no user")
-	case w.Worker == "":
-		return Redemption{}, refuse(op, "invalid", "no worker")
 	case w.Date.IsZero():
 		return Redemption{}, refuse(op, "invalid", "no date")
+	case !inRange(w.Date):
+		return Redemption{}, refuse(op, "out_of_range", "date %s is outside 0001-01-01 … 9999-12-31", w.Date)
 	case w.Minutes < 1:
 		return Redemption{}, refuse(op, "invalid", "minutes %d: work lasts at least a minute", w.Minutes)
+	case w.Minutes > MaxMinutes:
+		return Redemption{}, refuse(op, "out_of_range", "minutes %d: at most %d, a year's minutes, in one redemption (a bound of the ledger, not of the regulation)", w.Minutes, MaxMinutes)
 	case w.Km.IsNegative():
 		return Redemption{}, refuse(op, "invalid", "km %s is negative", w.Km)
+	case w.Km.GreaterThan(maxKm):
+		return Redemption{}, refuse(op, "out_of_range", "km %s: at most %d in one redemption (a bound of the ledger, not of the regulation)", w.Km, MaxKm)
+	case w.Batch < 0:
+		return Redemption{}, refuse(op, "invalid", "batch %d: batch ids are positive", w.Batch)
+	}
+	if err := checkDecimal(op, "km", w.Km); err != nil {
+		return Redemption{}, err
 	}
 	c := &dossier.Case{
 		Request:    &dossier.Request{Date: w.Date, Minutes: w.Minutes, Km: w.Km},
@@ -221,13 +379,18 @@ func (l *Ledger) checkRedeem(w Work) (Redemption, error) {
 	}
 	d, err := l.e.Decide(w.Date, c)
 	if err != nil {
-		return Redemption{}, fmt.Errorf("vouchers: redeem on %s: %w", w.Date, err)
+		return Redemption{}, decideError(op, w.Date, err)
 	}
 	h := d.Pay.Hours
+	need := d.Pay.ChequesNeeded
+	// The rules' figures must be counts: a rulebook whose arithmetic
+	// wrapped (a reform's huge parameter) is refused, not booked.
+	if h.Counted < 0 || h.Counted > w.Minutes || h.Allowed < 0 || need < 0 || need > MaxCheques {
+		return Redemption{}, refuse(op, "out_of_range", "the rules give %d hours (%d allowed) and %d cheques for %d minutes: not counts the ledger can keep", h.Counted, h.Allowed, need, w.Minutes)
+	}
 	if h.Allowed < h.Counted {
 		return Redemption{}, refuseReasons(op, h.Reasons, fmt.Sprintf("%d hours for worker %s on %s", h.Counted, w.Worker, w.Date))
 	}
-	need := d.Pay.ChequesNeeded
 	allocs, err := l.allocate(w, need)
 	if err != nil {
 		return Redemption{}, err
@@ -512,14 +675,23 @@ func (l *Ledger) MarshalJSON() ([]byte, error) {
 	return json.Marshal(j)
 }
 
-// UnmarshalJSON reads a journal into an empty ledger made by
-// Engine.NewLedger. Every operation is replayed, in the order of its id,
-// through the engine's rules, and must come out as written (the same
-// expiry, allocations and pay); otherwise the ledger stays empty and the
-// error names the first operation that differs.
+// UnmarshalJSON reads a journal into an empty ledger: one made by
+// Engine.NewLedger, or opened on an empty store (then every operation is
+// recorded in the store too: this is how a journal moves to a store). A
+// ledger that holds operations is refused. Every operation is replayed, in
+// the order of its id, through the engine's rules, and must come out as
+// written (the same expiry, allocations and pay); otherwise the ledger
+// stays empty and the error (a *ReplayError or a *RefusedError) names the
+// first operation that differs.
 func (l *Ledger) UnmarshalJSON(data []byte) error {
 	if l.e == nil {
 		return errors.New("vouchers: a ledger must be made by Engine.NewLedger before reading a journal into it")
+	}
+	l.mu.RLock()
+	empty := l.seq == 0 && l.stored == 0
+	l.mu.RUnlock()
+	if !empty {
+		return errNotEmpty
 	}
 	var j journal
 	dec := json.NewDecoder(strings.NewReader(string(data)))
@@ -527,56 +699,197 @@ func (l *Ledger) UnmarshalJSON(data []byte) error {
 	if err := dec.Decode(&j); err != nil {
 		return fmt.Errorf("vouchers: journal: %w", err)
 	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("vouchers: journal: data after the journal's object")
+	}
 	fresh := l.e.NewLedger()
+	var recs []Record
 	bi, ri := 0, 0
 	for bi < len(j.Batches) || ri < len(j.Redemptions) {
+		rec := Record{Seq: int64(len(recs) + 1)}
 		if ri >= len(j.Redemptions) || (bi < len(j.Batches) && j.Batches[bi].ID < j.Redemptions[ri].ID) {
-			want := j.Batches[bi]
+			rec.Purchase = &j.Batches[bi]
 			bi++
-			if want.ID <= fresh.lastID() {
-				return fmt.Errorf("vouchers: journal: batch %d: ids must increase", want.ID)
-			}
-			fresh.seq = want.ID - 1
-			got, err := fresh.Purchase(want.User, want.Date, want.Count, want.UnitPrice)
-			if err != nil {
-				return fmt.Errorf("vouchers: journal: batch %d: %w", want.ID, err)
-			}
-			if !batchEqual(got, want) {
-				return fmt.Errorf("vouchers: journal: batch %d does not replay: the rules give %+v", want.ID, got)
-			}
-			continue
+		} else {
+			rec.Redemption = &j.Redemptions[ri]
+			ri++
 		}
-		want := j.Redemptions[ri]
-		ri++
-		if want.ID <= fresh.lastID() {
-			return fmt.Errorf("vouchers: journal: redemption %d: ids must increase", want.ID)
+		if err := fresh.replay(rec); err != nil {
+			return journalError{err}
 		}
-		fresh.seq = want.ID - 1
-		got, err := fresh.Redeem(want.Work)
-		if err != nil {
-			return fmt.Errorf("vouchers: journal: redemption %d: %w", want.ID, err)
-		}
-		if !redemptionEqual(got, want) {
-			return fmt.Errorf("vouchers: journal: redemption %d does not replay: the rules give %d cheques %v, allowance %s, travel %s",
-				want.ID, got.Cheques, got.Allocations, got.Allowance, got.Travel)
-		}
+		recs = append(recs, rec)
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.seq, l.batches, l.redemptions, l.used = fresh.seq, fresh.batches, fresh.redemptions, fresh.used
-	l.batchAt, l.userBatches, l.userRedeems, l.workerLines, l.workerHours = fresh.batchAt, fresh.userBatches, fresh.userRedeems, fresh.workerLines, fresh.workerHours
+	if l.seq != 0 || l.stored != 0 {
+		return errNotEmpty
+	}
+	if l.store == nil {
+		l.seq, l.batches, l.redemptions, l.used = fresh.seq, fresh.batches, fresh.redemptions, fresh.used
+		l.batchAt, l.userBatches, l.userRedeems, l.workerLines, l.workerHours = fresh.batchAt, fresh.userBatches, fresh.userRedeems, fresh.workerLines, fresh.workerHours
+		l.userCheques = fresh.userCheques
+		return nil
+	}
+	for _, rec := range recs {
+		if l.failed != nil {
+			return l.failed
+		}
+		if err := l.record(&rec); err != nil {
+			return fmt.Errorf("vouchers: journal: %d of %d operations recorded: %w", l.stored, len(recs), err)
+		}
+		l.apply(rec)
+	}
 	return nil
 }
 
-func (l *Ledger) lastID() int {
-	last := 0
-	if n := len(l.batches); n > 0 {
-		last = l.batches[n-1].ID
+// journalError is an error of a journal's operation, said once.
+type journalError struct{ err error }
+
+func (e journalError) Error() string {
+	return "vouchers: journal: " + strings.TrimPrefix(e.err.Error(), "vouchers: ")
+}
+
+func (e journalError) Unwrap() error { return e.err }
+
+// OpenLedger opens the ledger kept in s: every record is replayed through
+// the engine's rules, in order, and must come out as recorded; the first
+// that does not is a *ReplayError with both results (a store written under
+// another rulebook, or changed by hand), and nothing is opened. From then on
+// every operation the ledger accepts is in s before it returns.
+//
+// The ledger answers from memory: to see what other processes wrote to a
+// shared store since, call Refresh (an operation that loses the race to
+// another writer gets a *ConflictError and reads their records itself).
+// Close closes s.
+func (e *Engine) OpenLedger(ctx context.Context, s Store) (*Ledger, error) {
+	if s == nil {
+		return nil, errors.New("vouchers: OpenLedger: no store (NewLedger is the ledger in memory)")
 	}
-	if n := len(l.redemptions); n > 0 {
-		last = max(last, l.redemptions[n-1].ID)
+	l := e.NewLedger()
+	l.store = s
+	if err := l.readStore(ctx); err != nil {
+		return nil, err
 	}
-	return last
+	return l, nil
+}
+
+// Refresh reads the records other writers added to the ledger's store since
+// it last read or wrote it. After a *StoreError, a successful Refresh tells
+// whether the failed operation was recorded (Batches, Redemptions) and lets
+// the ledger take operations again. On a ledger without a store it does
+// nothing.
+func (l *Ledger) Refresh(ctx context.Context) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.store == nil {
+		return nil
+	}
+	if err := l.readStore(ctx); err != nil {
+		return err
+	}
+	l.failed = nil
+	return nil
+}
+
+// Stored is the number of the last record the ledger has read from or
+// written to its store (0 without a store).
+func (l *Ledger) Stored() int64 {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return l.stored
+}
+
+// Close closes the ledger's store; the ledger then takes no operation. On a
+// ledger without a store it does nothing.
+func (l *Ledger) Close() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.store == nil {
+		return nil
+	}
+	err := l.store.Close()
+	l.failed = &StoreError{Seq: l.stored + 1, Err: errors.New("the ledger is closed")}
+	return err
+}
+
+// readStore replays the store's records after the last one read.
+func (l *Ledger) readStore(ctx context.Context) error {
+	return l.store.Records(ctx, l.stored, func(rec Record) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		return l.replay(rec)
+	})
+}
+
+// record writes rec to the store, numbered after the last record. On a
+// conflict it reads the records it missed.
+func (l *Ledger) record(rec *Record) error {
+	if l.store == nil {
+		return nil
+	}
+	rec.Seq = l.stored + 1
+	err := l.store.Append(context.Background(), *rec)
+	if err == nil {
+		return nil
+	}
+	var ce *ConflictError
+	if errors.As(err, &ce) {
+		if rerr := l.readStore(context.Background()); rerr != nil {
+			l.failed = &StoreError{Seq: rec.Seq, Err: fmt.Errorf("%v; reading the other writer's records: %w", err, rerr)}
+			return l.failed
+		}
+		return err
+	}
+	l.failed = &StoreError{Seq: rec.Seq, Err: err}
+	return l.failed
+}
+
+// replay decides rec's operation anew on the ledger and applies it when it
+// comes out as recorded.
+func (l *Ledger) replay(rec Record) error {
+	if rec.Seq != l.stored+1 {
+		return fmt.Errorf("vouchers: %s follows record %d: records are numbered without gaps", rec, l.stored)
+	}
+	if id := rec.ID(); id <= l.seq || id > maxID {
+		return fmt.Errorf("vouchers: %s: ids must increase (the last was %d) and stay below 2^53", rec, l.seq)
+	}
+	got := Record{Seq: rec.Seq}
+	switch rec.Kind() {
+	case "purchase":
+		want := rec.Purchase
+		b, err := l.checkPurchase(want.User, want.Date, want.Count, want.UnitPrice)
+		if err != nil {
+			return &ReplayError{Recorded: rec, Refused: err}
+		}
+		b.ID = want.ID
+		got.Purchase = &b
+	case "redemption":
+		r, err := l.checkRedeem(rec.Redemption.Work)
+		if err != nil {
+			return &ReplayError{Recorded: rec, Refused: err}
+		}
+		r.ID = rec.Redemption.ID
+		got.Redemption = &r
+	default:
+		return fmt.Errorf("vouchers: %s holds no operation, or two", rec)
+	}
+	if !got.Equal(rec) {
+		return replayError(rec, got)
+	}
+	l.apply(got)
+	return nil
+}
+
+// apply adds rec's operation to the ledger and counts the record (Seq 0 on
+// a ledger without a store).
+func (l *Ledger) apply(rec Record) {
+	if rec.Purchase != nil {
+		l.addBatch(*rec.Purchase)
+	} else {
+		l.addRedemption(*rec.Redemption)
+	}
+	l.stored = rec.Seq
 }
 
 func batchEqual(a, b Batch) bool {

@@ -38,6 +38,7 @@ Usage:
   wijkwerken test   [--run RE] [--format text|json|github] [--junit FILE] [--coverage] [--min-coverage PCT] [-v] PATHS...
   wijkwerken params [--at D] [--json]
   wijkwerken rules  [--area A] [--at D] [--json]
+  wijkwerken ledger purchase|redeem|balance|statement|pay|verify|migrate|backup STORE [flags]  (a durable cheque ledger, JSON out)
   wijkwerken lint   [RULEBOOK DIR] [REFORM FILES...]
   wijkwerken workplaces [--date D] [--json] FILE   (exit 1 while proof is missing)
   wijkwerken population --n N [--seed S] [--date D] | --calibrated [--year Y] [--scale F]  (JSON lines of cases)
@@ -72,6 +73,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		"params":     cmdParams,
 		"rules":      cmdRules,
 		"lint":       cmdLint,
+		"ledger":     cmdLedger,
 		"workplaces": cmdWorkplaces,
 		"population": cmdPopulation,
 		"bulk":       cmdBulk,
