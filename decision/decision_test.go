@@ -3,7 +3,10 @@ package decision_test
 import (
 	"bytes"
 	"encoding/json"
+	"flag"
 	"fmt"
+	"os"
+	"strings"
 	"testing"
 
 	wk "github.com/openwijkwerken/wijkwerken"
@@ -55,8 +58,39 @@ func TestPathsAreTheContract(t *testing.T) {
 	assert.True(t, decision.Known("community_service.allowance"))
 	assert.False(t, decision.Known("eligibility.eligble"))
 	assert.Equal(t, "hours", decision.AreaOf("hours.reasons"))
-	// The 34 paths of docs/contract.md and the extensions the README lists.
-	assert.Len(t, decision.Paths(), 36)
+	assert.Equal(t, "placement", decision.AreaOf("placement.assignment_allowed"))
+	for _, p := range decision.Paths() {
+		assert.NotEmpty(t, p.Meaning, "%s declares no meaning (doc tag)", p.Path)
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite the generated parts of docs/contract.md")
+
+// The contract document lists every output path, as the areas declare it:
+// the table between its paths markers is generated from the declarations
+// (go test ./decision -run TestContractListsEveryPath -update), so that a
+// new output is documented with the meaning its field gives, and a table
+// that drifts from the code fails here.
+func TestContractListsEveryPath(t *testing.T) {
+	const file = "../docs/contract.md"
+	doc, err := os.ReadFile(file)
+	require.NoError(t, err)
+	var b strings.Builder
+	b.WriteString("| path | kind | meaning |\n|---|---|---|\n")
+	for _, p := range decision.Paths() {
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", p.Path, p.Kind, p.Meaning)
+	}
+	begin, end := "<!-- paths: ", "<!-- /paths -->"
+	i := strings.Index(string(doc), begin)
+	j := strings.Index(string(doc), end)
+	require.True(t, i >= 0 && j > i, "docs/contract.md has no paths markers")
+	i += strings.Index(string(doc)[i:], "-->\n") + len("-->\n")
+	want := string(doc[:i]) + b.String() + string(doc[j:])
+	if *update {
+		require.NoError(t, os.WriteFile(file, []byte(want), 0o644))
+		return
+	}
+	assert.Equal(t, want, string(doc), "docs/contract.md's paths table is not the declared one: run go test ./decision -run TestContractListsEveryPath -update")
 }
 
 // timeline is a reform that changes, from mid-2020 and again from 2022,
