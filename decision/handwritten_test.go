@@ -349,7 +349,9 @@ func (h *handCombined) vouchers(o *handOut, date wk.Date, c *dossier.Case) {
 
 func (h *handCombined) communityService(o *handOut, date wk.Date, c *dossier.Case) {
 	o.csOK = true
-	start := h.p("community_service.start", date).Date()
+	// Gemeenschapsdienst starts when its parameters do.
+	incomes, _ := h.rb.Parameter("community_service.incomes")
+	start := incomes.Values[0].From
 	began := !date.Before(start)
 	add := func(code string) {
 		if !slices.Contains(o.csWhy, code) {

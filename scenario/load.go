@@ -295,8 +295,8 @@ func Parse(file string, data []byte) (*Suite, error) {
 			}
 		}
 		switch {
-		case (en != nil || an != nil) && xn != nil:
-			add(xn, id, "give expect: (or expect_absent:) or expect_error:, not both")
+		case en != nil && xn != nil:
+			add(xn, id, "give expect: or expect_error:, not both (expect_absent: goes with either)")
 		case tn != nil && xn != nil:
 			add(xn, id, "expect_error: goes in a column of the cases: table")
 		case en == nil && xn == nil && tn == nil && an == nil:

@@ -124,6 +124,15 @@ func (r *Runner) RunScenario(sc *Scenario) *Outcome {
 	if sc.ExpectError != "" {
 		for _, err := range errs {
 			if strings.Contains(strings.ToLower(err.Error()), strings.ToLower(sc.ExpectError)) {
+				// The error, and (when the other areas decided) none of the
+				// paths the scenario says the error keeps from being computed.
+				if res != nil {
+					for _, e := range sc.ExpectAbsent {
+						if got, ok := res.Get(e.Path); ok {
+							o.Failures = append(o.Failures, Failure{Pos: e.Pos, Path: e.Path, Want: "not computed", Got: decision.FormatValue(got)})
+						}
+					}
+				}
 				return o
 			}
 		}

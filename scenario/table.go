@@ -151,8 +151,8 @@ func tableRows(file string, base *Scenario, caseNode, table *yaml.Node, id strin
 					sc.Expect = append(sc.Expect, e)
 				}
 			}
-			sc.ExpectAbsent = base.ExpectAbsent
 		}
+		sc.ExpectAbsent = base.ExpectAbsent
 		if sc.ExpectError == "" && len(sc.Expect) == 0 && len(sc.ExpectAbsent) == 0 {
 			add(row, rid, "the row expects nothing (give output columns, or expect_error)")
 			continue

@@ -38,12 +38,14 @@ func cmdWorkplaces(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			return exitCommand
 		}
 	} else {
-		v, err := rb.Param("community_service.start", rb.Earliest(""))
-		if err != nil {
-			report(stderr, err)
+		// The first day the proof can be judged: the fiche's signatories are
+		// in force (gemeenschapsdienst starts).
+		p, ok := rb.Parameter("community_service.fiche_signatories")
+		if !ok || len(p.Values) == 0 {
+			report(stderr, &wk.UnknownError{What: "parameter", ID: "community_service.fiche_signatories"})
 			return exitBroken
 		}
-		date = v.Date()
+		date = p.Values[0].From
 	}
 	data, err := os.ReadFile(pos[0])
 	if err != nil {
