@@ -31,6 +31,7 @@ func build(name string, params []*Parameter, rules []*Rule, ps *Problems) *Ruleb
 				ps.Add(Problem{Pos: b.Pos, ID: p.ID, Msg: fmt.Sprintf("value from %s overlaps the value from %s (line %d); end the earlier one with to:", b.From, a.From, a.Pos.Line)})
 			}
 		}
+		checkBounds(p, ps)
 		rb.params[p.ID] = p
 		rb.paramIdx[p.ID] = len(rb.paramOrder)
 		rb.paramOrder = append(rb.paramOrder, p.ID)
@@ -79,6 +80,10 @@ func orderRules(rules []*Rule, ps *Problems) []*Rule {
 func checkExpression(rb *Rulebook, r *Rule, ps *Problems) {
 	src := r.Expression()
 	if strings.TrimSpace(src) == "" {
+		return
+	}
+	if off, err := CheckExpressionSize(src); err != nil {
+		ps.Error(r.PositionOf(lineCol(src, runeOffset(src, off))), r.ID, "%v", err)
 		return
 	}
 	tree, err := parser.Parse(src)
@@ -175,4 +180,12 @@ func lineCol(src string, offset int) (int, int) {
 		n++
 	}
 	return line, col
+}
+
+// runeOffset converts a byte offset in src to a rune offset.
+func runeOffset(src string, b int) int {
+	if b > len(src) {
+		b = len(src)
+	}
+	return len([]rune(src[:b]))
 }

@@ -1,6 +1,7 @@
 package wijkwerken
 
 import (
+	"strings"
 	"testing"
 	"testing/fstest"
 )
@@ -34,6 +35,13 @@ func FuzzParseReform(f *testing.F) {
 	f.Add([]byte("reform: r\ncite: x\nreplace_rules:\n  - id: eligibility.interim\n    from: 2027-01-01\n    when: person.interim_days_last_28 > 5\n"))
 	f.Add([]byte("reform: r\ncite: x\ndisable_rules: [{rule: eligibility.faster_route, from: 2027-01-01, to: 2026-01-01}]\n"))
 	f.Add([]byte("reform: r\ncite: x\nset: [{param: vouchers.tax_rate, from: 2019-07-01, to: 2020-06-30, value: 0.5}]\n"))
+	// Values no decision can use, the same value twice, deep nesting, a
+	// long expression, the last dates.
+	f.Add([]byte("reform: r\ncite: x\nset: [{param: hours.counting_unit_minutes, from: 2024-01-01, value: 0}, {param: trajectory.max_months, from: 2024-01-01, value: -1200000}]\n"))
+	f.Add([]byte("reform: r\ncite: x\nset: [{param: hours.per_month_max, from: 2024-01-01, value: 70}, {param: hours.per_month_max, from: 2024-01-01, value: 80}]\n"))
+	f.Add([]byte("reform: r\ncite: x\nset: [{param: hours.per_month_max, from: 9999-12-31, value: 9223372036854775807}]\n"))
+	f.Add([]byte("reform: r\ncite: x\nreplace_rules:\n  - id: eligibility.interim\n    from: 2027-01-01\n    when: '" + strings.Repeat("(", 100) + "true" + strings.Repeat(")", 100) + "'\n"))
+	f.Add([]byte("reform: r\ncite: x\nreplace_rules:\n  - id: eligibility.interim\n    from: 2027-01-01\n    when: '" + strings.Repeat("1 + ", 5000) + "1 > 0'\n"))
 	rb, err := Reference()
 	if err != nil {
 		f.Fatal(err)

@@ -21,6 +21,12 @@ func parseParameter(file string, n *yaml.Node, ps *Problems) *Parameter {
 		ps.at(file, n, id, "missing type (integer, decimal, date, string, list or bool)")
 	}
 	p.Unit, _ = scalar(file, f["unit"], id, "unit", ps)
+	p.Min = paramBound(file, f["min"], id, "min", p.Kind, ps)
+	p.Max = paramBound(file, f["max"], id, "max", p.Kind, ps)
+	if p.Min != nil && p.Max != nil && compareValues(*p.Min, *p.Max) > 0 {
+		ps.at(file, f["max"], id, "max %s is below min %s", p.Max, p.Min)
+		p.Min, p.Max = nil, nil // reported once, not again at every value
+	}
 	p.Cite, _ = scalar(file, f["cite"], id, "cite", ps)
 	p.Sources = sourceList(file, f["sources"], id, ps)
 	p.Source, _ = scalar(file, f["source"], id, "source", ps)
@@ -40,6 +46,62 @@ func parseParameter(file string, n *yaml.Node, ps *Problems) *Parameter {
 		}
 	}
 	return p
+}
+
+// paramBound reads a parameter's min: or max:.
+func paramBound(file string, n *yaml.Node, id, what string, k Kind, ps *Problems) *Value {
+	if n == nil || k == KindInvalid {
+		return nil
+	}
+	if k != KindInteger && k != KindDecimal && k != KindDate {
+		ps.at(file, n, id, "%s: only integer, decimal and date parameters have bounds", what)
+		return nil
+	}
+	v, err := nodeValue(n, k)
+	if err != nil {
+		ps.at(file, n, id, "%s: %v", what, err)
+		return nil
+	}
+	return &v
+}
+
+// compareValues orders two integer, decimal or date values of one kind.
+func compareValues(a, b Value) int {
+	switch a.kind {
+	case KindInteger:
+		return cmpInt(a.i, b.i)
+	case KindDecimal:
+		return a.Decimal().Cmp(b.Decimal())
+	case KindDate:
+		return cmpInt(int(a.date.v), int(b.date.v))
+	}
+	return 0
+}
+
+func cmpInt(a, b int) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// checkBounds reports a value outside its parameter's min: and max:, at the
+// value (in the rulebook or the reform that set it).
+func checkBounds(p *Parameter, ps *Problems) {
+	for _, v := range p.Values {
+		if v.Value.Kind() != p.Kind {
+			continue
+		}
+		if p.Min != nil && compareValues(v.Value, *p.Min) < 0 {
+			ps.Add(Problem{Pos: v.Pos, ID: p.ID, Msg: fmt.Sprintf("value %s (from %s) is below the minimum %s a decision can work with (min: of the parameter at %s)", v.Value, v.From, p.Min, p.Pos)})
+		}
+		if p.Max != nil && compareValues(v.Value, *p.Max) > 0 {
+			ps.Add(Problem{Pos: v.Pos, ID: p.ID, Msg: fmt.Sprintf("value %s (from %s) is above the maximum %s a decision can work with (max: of the parameter at %s)", v.Value, v.From, p.Max, p.Pos)})
+		}
+	}
 }
 
 // checkParamCite reports a parameter value without a citation.

@@ -7,7 +7,7 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-var paramKeys = []string{"id", "type", "unit", "cite", "sources", "confidence", "source", "description", "values"}
+var paramKeys = []string{"id", "type", "unit", "min", "max", "cite", "sources", "confidence", "source", "description", "values"}
 var valueKeys = []string{"from", "to", "value", "cite", "sources", "confidence", "source"}
 var ruleKeys = []string{"id", "area", "cite", "sources", "from", "to", "confidence", "source", "description", "message", "when", "reason", "value", "output"}
 

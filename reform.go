@@ -225,7 +225,14 @@ func (rb *Rulebook) apply(rf *Reform) (*Rulebook, error) {
 		params = append(params, &np)
 		byID[np.ID] = &np
 	}
+	setAt := map[string]Position{} // param and from -> the set: entry
 	for _, c := range rf.Set {
+		key := c.Param + "@" + c.From.String()
+		if first, dup := setAt[key]; dup {
+			problem(c.Pos, c.Param, "set: %s from %s is set twice in this reform (first at line %d)", c.Param, c.From, first.Line)
+			continue
+		}
+		setAt[key] = c.Pos
 		p, ok := byID[c.Param]
 		if !ok {
 			e := &UnknownError{What: "parameter", ID: c.Param, Known: keys(byID)}
@@ -302,6 +309,7 @@ func (rb *Rulebook) apply(rf *Reform) (*Rulebook, error) {
 		return nil, err
 	}
 	out.reforms = append(append([]string(nil), rb.reforms...), rf.Name)
+	out.workBudget = rb.workBudget // a reform cannot raise its own budget
 	return out, nil
 }
 

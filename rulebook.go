@@ -37,9 +37,16 @@ func (p Position) String() string {
 // Parameter is a regulatory number, date, amount or list with its timeline
 // of values. Parameters are read-only once their rulebook is built.
 type Parameter struct {
-	ID          string       `json:"id"`
-	Kind        Kind         `json:"type"`
-	Unit        string       `json:"unit,omitempty"`
+	ID   string `json:"id"`
+	Kind Kind   `json:"type"`
+	Unit string `json:"unit,omitempty"`
+	// Min and Max, when set, bound every value of an integer, decimal or
+	// date parameter (inclusive): what the rules can compute with (a
+	// divisor above 0, a duration of at least a month), so that a reform
+	// setting a value no decision could use is a load error, not a
+	// failure of every decision.
+	Min         *Value       `json:"min,omitempty"`
+	Max         *Value       `json:"max,omitempty"`
 	Cite        string       `json:"cite"`
 	Sources     []string     `json:"sources,omitempty"` // public URLs of what Cite names
 	Confidence  string       `json:"confidence,omitempty"`
@@ -159,6 +166,27 @@ type Rulebook struct {
 	paramIdx   map[string]int
 	rules      []*Rule // all versions, in load order (versions of an id kept together)
 	reforms    []string
+	workBudget int // 0: DefaultWorkBudget
+}
+
+// WorkBudget returns the most work, in steps, the rules of one decision may
+// take: an engine refuses a rulebook whose rules could take more (see
+// DefaultWorkBudget). A reformed rulebook keeps the budget of the one it
+// reforms.
+func (rb *Rulebook) WorkBudget() int {
+	if rb.workBudget <= 0 {
+		return DefaultWorkBudget
+	}
+	return rb.workBudget
+}
+
+// WithWorkBudget returns a copy of the rulebook whose rules may take up to
+// steps on one decision (steps <= 0 means DefaultWorkBudget), for a host
+// that trusts the rules it loads and wants to allow costlier ones.
+func (rb *Rulebook) WithWorkBudget(steps int) *Rulebook {
+	c := *rb
+	c.workBudget = max(steps, 0)
+	return &c
 }
 
 // Name describes where the rulebook came from ("reference", a directory, or

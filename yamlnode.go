@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/openwijkwerken/wijkwerken/internal/suggest"
+	"github.com/openwijkwerken/wijkwerken/internal/yamldoc"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -17,8 +18,8 @@ import (
 // parseDoc parses data as one YAML (or JSON) document and returns its root
 // mapping, or reports why it cannot.
 func parseDoc(file string, data []byte, ps *Problems) *yaml.Node {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	doc, err := yamldoc.Parse(data)
+	if err != nil {
 		ps.Add(Problem{Pos: Position{File: file, Line: yamlErrorLine(err)}, Msg: cleanYAMLError(err)})
 		return nil
 	}

@@ -60,6 +60,10 @@ type Spec struct {
 	// may be a pointer (*decimal.Decimal): the value is stored where it
 	// points, so the area wires it before rules run.
 	Env any
+	// MaxSteps is the work the area's rules may take on one evaluation,
+	// together (0: the rulebook's WorkBudget); rules that could take more
+	// are a load error.
+	MaxSteps int
 }
 
 // output is a value value rules may compute: where it is stored.
@@ -78,6 +82,7 @@ type RuleSet struct {
 	params   *paramTable   // the parameters, by the index compiled rules read them with
 	slots    [][]*compiled // per rule id, its versions ordered by From
 	earliest wk.Date
+	work     Work
 	pool     sync.Pool // *machine, one per goroutine at a time
 }
 
@@ -215,6 +220,11 @@ func Compile(rb *wk.Rulebook, spec Spec) (*RuleSet, error) {
 		return nil, fmt.Errorf("area.Compile: area %s: %v", spec.Area, err)
 	}
 	rs := &RuleSet{rb: rb, area: spec.Area, envType: envType, params: newParamTable(rb), earliest: rb.Earliest(spec.Area)}
+	maxSteps := spec.MaxSteps
+	if maxSteps <= 0 {
+		maxSteps = rb.WorkBudget()
+	}
+	overBudget := false
 	rs.pool.New = func() any { return &machine{vm: vm.VM{MemoryBudget: MemoryBudget}} }
 	var ps wk.Problems
 	producer := map[string]int{} // output name -> slot that computes it
@@ -258,6 +268,16 @@ func Compile(rb *wk.Rulebook, spec Spec) (*RuleSet, error) {
 			ps.Error(r.ExprPos, r.ID, "invalid operation: %s", op)
 			continue
 		}
+		steps, problem := checkWork(prog.Node(), rs.params, maxSteps)
+		if problem != "" {
+			ps.Error(r.ExprPos, r.ID, "%s", problem)
+			continue
+		}
+		rs.work.add(slot, r, steps)
+		if rs.work.Steps > maxSteps && !overBudget {
+			overBudget = true
+			ps.Error(r.ExprPos, r.ID, "the rules of area %s may take up to %d steps on one evaluation with this one (%d steps); at most %d", spec.Area, rs.work.Steps, steps, maxSteps)
+		}
 		for _, ref := range outRefs(prog.Node()) {
 			if p, ok := producer[ref]; !ok || p >= slot {
 				ps.Error(r.ExprPos, r.ID, "reads out.%s before a rule above it computes it", ref)
@@ -293,8 +313,9 @@ func baseOptions(env any, pp *paramPatcher) []expr.Option {
 	if v := reflect.ValueOf(env); v.Kind() == reflect.Pointer && v.Elem().Kind() == reflect.Struct {
 		env = v.Elem().Interface()
 	}
-	opts = append(opts, expr.Env(env), expr.MaxNodes(MaxExpressionNodes), expr.Patch(pp))
+	opts = append(opts, expr.Env(env), expr.MaxNodes(MaxExpressionNodes), expr.Patch(pp), expr.Patch(intPatcher{}))
 	opts = append(opts, paramAccessors...)
+	opts = append(opts, restricted...)
 	return append(opts, fn.Options...)
 }
 
@@ -512,4 +533,50 @@ func exprProblem(r *wk.Rule, err error) wk.Problem {
 		msg = fe.Message + fe.Snippet
 	}
 	return wk.Problem{Pos: r.PositionOf(line, col), ID: r.ID, Msg: msg}
+}
+
+// intPatcher rewrites whole-number + - * and unary - into the checked
+// functions of package fn (_int_add, ...), so that an overflow is an
+// error of the rule, never a wrapped number. It runs after paramPatcher:
+// a parameter read is then a call of its typed accessor.
+type intPatcher struct{}
+
+// intish reports whether n is a whole number: typed int, or a read of an
+// integer parameter (typed once the tree is checked again).
+func intish(n ast.Node) bool {
+	if t := n.Type(); t != nil && t.Kind() != reflect.Interface {
+		return t == fn.TypeInt
+	}
+	if c, ok := n.(*ast.CallNode); ok {
+		if id, ok := c.Callee.(*ast.IdentifierNode); ok {
+			switch id.Value {
+			case fast.ParamPrefix + "int", fast.ParamAtPrefix + "int", "_int_add", "_int_sub", "_int_mul", "_int_neg":
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (intPatcher) Visit(n *ast.Node) {
+	switch x := (*n).(type) {
+	case *ast.BinaryNode:
+		name := map[string]string{"+": "_int_add", "-": "_int_sub", "*": "_int_mul"}[x.Operator]
+		if name != "" && intish(x.Left) && intish(x.Right) {
+			call := &ast.CallNode{Callee: &ast.IdentifierNode{Value: name}, Arguments: []ast.Node{x.Left, x.Right}}
+			call.SetType(fn.TypeInt) // typed now, for the operators around it
+			ast.Patch(n, call)
+		}
+	case *ast.UnaryNode:
+		if x.Operator == "-" && intish(x.Node) {
+			if lit, ok := x.Node.(*ast.IntegerNode); ok {
+				// A negative literal stays a literal (expr folds it).
+				_ = lit
+				return
+			}
+			call := &ast.CallNode{Callee: &ast.IdentifierNode{Value: "_int_neg"}, Arguments: []ast.Node{x.Node}}
+			call.SetType(fn.TypeInt)
+			ast.Patch(n, call)
+		}
+	}
 }

@@ -75,7 +75,7 @@ func TestCompileCatchesTypeErrorsAtLoad(t *testing.T) {
 		{"wrong output type", "    value: s\n    output: x\n", "computes string, but output x wants int"},
 		{"float literal in money", "    value: amt * 1.1\n    output: amount\n", "invalid operation"},
 		{"floats are refused", "    when: n * 1.5 > 3\n    reason: r\n", "floating-point value"},
-		{"float builtins are refused", "    when: round(n) > 3\n    reason: r\n", "floating-point value"},
+		{"float builtins are refused", "    when: round(n) > 3\n    reason: r\n", "unknown name round"},
 		{"clock disabled", "    when: now() > 0\n    reason: r\n", "now"},
 		{"param kind checked", "    when: param(\"t.start\") > 3\n    reason: r\n", "invalid operation"},
 		{"out read before computed", "    when: out.x > 1\n    reason: r\n", "reads out.x before"},
@@ -170,11 +170,24 @@ func TestEvalErrors(t *testing.T) {
 		require.ErrorAs(t, err, &re)
 		assert.Contains(t, err.Error(), "division by zero")
 	})
-	t.Run("memory budget", func(t *testing.T) {
-		_, err := eval(t, rule("test.big", "    when: 'len(map(1..10000000, # * 2)) > 0'\n    reason: r\n"), &testEnv{}, "2024-01-01", nil)
-		var re *wk.RuleError
-		require.ErrorAs(t, err, &re)
-		assert.Contains(t, err.Error(), "memory budget")
+	t.Run("work refused at load", func(t *testing.T) {
+		for _, body := range []string{
+			"    when: 'len(map(1..10000000, # * 2)) > 0'\n    reason: r\n",
+			"    when: 'all(1..10000, {all(1..10000, {# > 0})})'\n    reason: r\n",
+			"    when: 'count(1..n, {# > 0}) > 0'\n    reason: r\n",
+		} {
+			rb, err := testRulebook(t, rule("test.big", body))
+			require.NoError(t, err)
+			_, err = Compile(rb, testSpec)
+			var le *wk.LoadError
+			require.ErrorAs(t, err, &le, body)
+			assert.Contains(t, err.Error(), "test.big")
+			assert.Contains(t, err.Error(), "steps on one evaluation")
+		}
+		rb, err := testRulebook(t, rule("test.ok", "    when: 'all(1..50, {all(1..50, {# > 0})})'\n    reason: r\n"))
+		require.NoError(t, err)
+		_, err = Compile(rb, testSpec)
+		require.NoError(t, err, "2 500 steps are within the budget")
 	})
 	t.Run("parameter not in force", func(t *testing.T) {
 		_, err := eval(t, rule("test.p", "    when: n > param_at(\"t.limit\", parse_date(\"2017-01-01\"))\n    reason: r\n"), &testEnv{}, "2024-01-01", nil)

@@ -2,6 +2,7 @@ package area
 
 import (
 	"errors"
+	"slices"
 
 	wk "github.com/openwijkwerken/wijkwerken"
 	"github.com/openwijkwerken/wijkwerken/internal/settings"
@@ -45,7 +46,13 @@ func JoinErrors(errs ...error) error {
 		}
 		var le *wk.LoadError
 		if errors.As(err, &le) {
-			merged.Problems = append(merged.Problems, le.Problems...)
+			// The same problem reached twice (an area compiled for two
+			// packages) is reported once.
+			for _, p := range le.Problems {
+				if !slices.Contains(merged.Problems, p) {
+					merged.Problems = append(merged.Problems, p)
+				}
+			}
 		} else {
 			other = append(other, err)
 		}

@@ -209,6 +209,9 @@ func New(rb *wk.Rulebook) (*Engine, error) {
 	if err := area.JoinErrors(errs...); err != nil {
 		return nil, err
 	}
+	if err := checkWork(rb, e.ruleSets); err != nil {
+		return nil, err
+	}
 	for i, d := range reg.defs {
 		f, ok := fns[d.Name]
 		if !ok {
@@ -217,6 +220,26 @@ func New(rb *wk.Rulebook) (*Engine, error) {
 		e.steps[i] = f
 	}
 	return e, nil
+}
+
+// checkWork refuses rules that together could take more than the
+// rulebook's work budget on one decision, at the costliest rule.
+func checkWork(rb *wk.Rulebook, sets []*area.RuleSet) error {
+	var w area.Work
+	seen := map[*area.RuleSet]bool{}
+	for _, rs := range sets {
+		if !seen[rs] {
+			seen[rs] = true
+			w.Merge(rs.Work())
+		}
+	}
+	if w.Steps <= rb.WorkBudget() || w.Costliest == nil {
+		return nil
+	}
+	r := w.Costliest
+	return &wk.LoadError{Problems: []wk.Problem{{Pos: r.ExprPos, ID: r.ID, Msg: fmt.Sprintf(
+		"the rules of a decision may take up to %d steps together, the costliest this one (%d steps); at most %d (the rulebook's work budget)",
+		w.Steps, w.Most, rb.WorkBudget())}}}
 }
 
 // Rulebook returns the rulebook the engine decides with.

@@ -11,6 +11,7 @@ import (
 
 	wk "github.com/openwijkwerken/wijkwerken"
 	"github.com/openwijkwerken/wijkwerken/internal/suggest"
+	"github.com/openwijkwerken/wijkwerken/internal/yamldoc"
 	"github.com/shopspring/decimal"
 	"go.yaml.in/yaml/v3"
 )
@@ -51,8 +52,8 @@ func (e *CaseError) Error() string {
 // the case itself or a mapping with a single key case:. file names the
 // source in errors, which carry file:line.
 func ParseCase(file string, data []byte) (*Case, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	doc, err := yamldoc.Parse(data)
+	if err != nil {
 		return nil, &CaseError{Fields: []FieldError{{Field: "case", Pos: wk.Position{File: file}, Msg: strings.TrimPrefix(err.Error(), "yaml: ")}}}
 	}
 	if len(doc.Content) == 0 {

@@ -2,6 +2,7 @@ package dossier_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/openwijkwerken/wijkwerken/dossier"
@@ -15,6 +16,12 @@ func FuzzParseCase(f *testing.F) {
 	f.Add([]byte(`{"person":{"domicile_region":"flanders","income":"none","interim_days_last_28":3}}`))
 	f.Add([]byte("trajectory: {start: 2024-02-30, hours: {\"2024-13\": -1}}\n"))
 	f.Add([]byte("a: &x [*x]\n"))
+	f.Add([]byte(`{"request": {"minutes": 9223372036854775807, "km": 1e308}, "purchase": {"count": -9223372036854775808}}`))
+	f.Add([]byte("trajectory: {start: 9999-12-31, hours: {9999-12: 744}, agreement: {duration_months: 1201}}\n"))
+	f.Add([]byte(`{"person": ` + strings.Repeat("[", 200) + strings.Repeat("]", 200) + `}`))
+	f.Add([]byte(`{"request": {"activity": "` + strings.Repeat("x", 300) + `", "km": 1.` + strings.Repeat("1", 5000) + `}}`))
+	f.Add([]byte(`{"person": {"income": "none", "income": "leefloon"}}`))
+	f.Add([]byte("person: {income: none}\n---\nperson: {income: leefloon}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := dossier.ParseCase("f.yaml", data)
 		if err == nil {

@@ -10,6 +10,34 @@ import (
 	"github.com/shopspring/decimal"
 )
 
+// Sanity bounds on what a case may hold. They are not regulation (the
+// rulebook decides what is allowed); they keep every computation exact and
+// bounded: no whole number can overflow, no list make a rule's work grow
+// without bound, no text be read without end.
+const (
+	// MaxListItems bounds every list and map of a case (evaluations,
+	// suspensions, registered months, activities, price decisions, the
+	// agreement's lists).
+	MaxListItems = 1000
+	// MaxTextLength bounds every text of a case, in bytes.
+	MaxTextLength = 256
+	// MaxMinutes bounds a request's duration (about 69 days).
+	MaxMinutes = 100_000
+	// MaxHoursInMonth bounds hours of a month (31 days of 24 hours).
+	MaxHoursInMonth = 744
+	// MaxCount bounds a purchase's number of cheques and an organiser's
+	// inhabitants.
+	MaxCount = 100_000_000
+	// MaxMonths bounds durations in months (100 years).
+	MaxMonths = 1200
+	// MaxAmount bounds every amount (prices, kilometres, service
+	// cheques), and MaxDecimalPlaces their precision.
+	MaxAmount        = 1_000_000_000
+	MaxDecimalPlaces = 6
+)
+
+var maxAmount = decimal.NewFromInt(MaxAmount)
+
 // Validate checks a case built in Go as DecodeCase checks a decoded one:
 // enumeration values, negative numbers, month keys, dates in the wrong
 // order. It returns a *CaseError listing every problem, or nil. What an area
@@ -48,8 +76,34 @@ func (k *checker) nonNegative(field string, v int) {
 }
 
 func (k *checker) nonNegativeDec(field string, v decimal.Decimal) {
-	if v.IsNegative() {
+	switch {
+	case v.IsNegative():
 		k.add(field, "%s is negative", v)
+	case v.GreaterThan(maxAmount):
+		k.add(field, "%s is more than %d", v, MaxAmount)
+	case -v.Exponent() > MaxDecimalPlaces && !v.Equal(v.Round(MaxDecimalPlaces)):
+		k.add(field, "%s has more than %d decimal places", v, MaxDecimalPlaces)
+	}
+}
+
+// atMost reports a whole number above max.
+func (k *checker) atMost(field string, v, max int) {
+	if v > max {
+		k.add(field, "%d is more than %d", v, max)
+	}
+}
+
+// items reports a list or map with more than MaxListItems entries.
+func (k *checker) items(field string, n int) {
+	if n > MaxListItems {
+		k.add(field, "%d items; at most %d", n, MaxListItems)
+	}
+}
+
+// text reports a text longer than MaxTextLength.
+func (k *checker) text(field, v string) {
+	if len(v) > MaxTextLength {
+		k.add(field, "%d bytes of text; at most %d", len(v), MaxTextLength)
 	}
 }
 
@@ -80,6 +134,9 @@ func validate(c *Case) []FieldError {
 		k.enum("case.household.ocmw_option", h.OCMWOption, ocmwOptions)
 	}
 	if t := c.Trajectory; t != nil {
+		k.items("case.trajectory.evaluations", len(t.Evaluations))
+		k.items("case.trajectory.suspensions", len(t.Suspensions))
+		k.items("case.trajectory.hours", len(t.Hours))
 		// Field names are built only for a problem found: validating a
 		// good case allocates nothing (decisions validate on every call).
 		for i, e := range t.Evaluations {
@@ -107,15 +164,23 @@ func validate(c *Case) []FieldError {
 		}
 		if a := t.Agreement; a != nil {
 			k.nonNegative("case.trajectory.agreement.duration_months", a.DurationMonths)
+			k.atMost("case.trajectory.agreement.duration_months", a.DurationMonths, MaxMonths)
+			k.items("case.trajectory.agreement.hours_plan", len(a.HoursPlan))
+			k.items("case.trajectory.agreement.competences_acquired", len(a.CompetencesAcquired))
+			k.items("case.trajectory.agreement.competences_to_acquire", len(a.CompetencesToAcquire))
+			k.items("case.trajectory.agreement.preferred_activities", len(a.PreferredActivities))
+			k.items("case.trajectory.agreement.next_steps", len(a.NextSteps))
 			for i, h := range a.HoursPlan {
-				if h < 0 {
-					k.nonNegative(fmt.Sprintf("case.trajectory.agreement.hours_plan[%d]", i), h)
+				if h < 0 || h > MaxHoursInMonth {
+					field := fmt.Sprintf("case.trajectory.agreement.hours_plan[%d]", i)
+					k.nonNegative(field, h)
+					k.atMost(field, h, MaxHoursInMonth)
 				}
 			}
 		}
 		badHours := false
 		for key, h := range t.Hours {
-			if h < 0 || !validMonthKey(key) {
+			if h < 0 || h > MaxHoursInMonth || !validMonthKey(key) {
 				badHours = true
 				break
 			}
@@ -134,11 +199,15 @@ func validate(c *Case) []FieldError {
 					k.add(field, "month %q: want YYYY-MM", key)
 				}
 				k.nonNegative(field, h)
+				k.atMost(field, h, MaxHoursInMonth)
 			}
 		}
 	}
 	if r := c.Request; r != nil {
 		k.nonNegative("case.request.minutes", r.Minutes)
+		k.atMost("case.request.minutes", r.Minutes, MaxMinutes)
+		k.text("case.request.activity", r.Activity)
+		k.text("case.request.user.municipality", r.User.Municipality)
 		k.enum("case.request.user.type", r.User.Type, userTypes)
 		k.enum("case.request.user.region", r.User.Region, regions)
 		k.nonNegativeDec("case.request.km", r.Km)
@@ -149,6 +218,14 @@ func validate(c *Case) []FieldError {
 		}
 		if o.Inhabitants != nil {
 			k.nonNegative("case.organiser.inhabitants", *o.Inhabitants)
+			k.atMost("case.organiser.inhabitants", *o.Inhabitants, MaxCount)
+		}
+		k.items("case.organiser.activities", len(o.Activities))
+		k.items("case.organiser.price_decisions", len(o.PriceDecisions))
+		for i, a := range o.Activities {
+			if len(a) > MaxTextLength {
+				k.text(fmt.Sprintf("case.organiser.activities[%d]", i), a)
+			}
 		}
 		for i, pd := range o.PriceDecisions {
 			if pd.Decided.IsZero() || pd.Price.IsNegative() || (i > 0 && !pd.Decided.After(o.PriceDecisions[i-1].Decided)) {
@@ -164,6 +241,7 @@ func validate(c *Case) []FieldError {
 	}
 	if p := c.Purchase; p != nil {
 		k.nonNegative("case.purchase.count", p.Count)
+		k.atMost("case.purchase.count", p.Count, MaxCount)
 		k.nonNegativeDec("case.purchase.unit_price", p.UnitPrice)
 		k.enum("case.purchase.buyer", p.Buyer, buyers)
 		k.nonNegativeDec("case.purchase.service_cheques_amount", p.ServiceChequesAmount)
@@ -171,6 +249,7 @@ func validate(c *Case) []FieldError {
 	if s := c.CommunityService; s != nil {
 		k.notBefore("case.community_service.end", s.End, "community_service.start", s.Start)
 		k.nonNegative("case.community_service.hours_per_month", s.HoursPerMonth)
+		k.atMost("case.community_service.hours_per_month", s.HoursPerMonth, MaxHoursInMonth)
 		k.enum("case.community_service.host_type", s.HostType, userTypes)
 		k.enum("case.community_service.fiche_signed_by", s.FicheSignedBy, ficheSigners)
 	}

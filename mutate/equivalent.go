@@ -9,6 +9,7 @@ import (
 
 	wk "github.com/openwijkwerken/wijkwerken"
 	"github.com/openwijkwerken/wijkwerken/internal/suggest"
+	"github.com/openwijkwerken/wijkwerken/internal/yamldoc"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -69,8 +70,8 @@ func ParseEquivalents(file string, data []byte) (*Equivalents, error) {
 		ps = append(ps, wk.Problem{Pos: pos, Msg: fmt.Sprintf(format, args...)})
 	}
 	eq := &Equivalents{File: file}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	doc, err := yamldoc.Parse(data)
+	if err != nil {
 		add(nil, "%s", strings.TrimPrefix(err.Error(), "yaml: "))
 		return nil, &wk.LoadError{Problems: ps}
 	}

@@ -467,7 +467,8 @@ func checkPrinting(ctx context.Context, rb *wk.Rulebook, pr *probe, mutants []*M
 		}
 		return nil
 	}
-	if passes(rules) == nil || ctx.Err() != nil {
+	allErr := passes(rules)
+	if allErr == nil || ctx.Err() != nil {
 		return ctx.Err()
 	}
 	var bad []string
@@ -475,6 +476,9 @@ func checkPrinting(ctx context.Context, rb *wk.Rulebook, pr *probe, mutants []*M
 		if err := passes([]*wk.Rule{r}); err != nil {
 			bad = append(bad, fmt.Sprintf("%s (%s): printed back as %s: %v", r.ID, r.Pos, r.Expression(), err))
 		}
+	}
+	if len(bad) == 0 {
+		return fmt.Errorf("the rules the mutants change, printed back by the expr printer, do not decide as before together: %w", allErr)
 	}
 	return errors.New("the expr printer does not write these rules back faithfully, so their mutants would not be what they say:\n  " + strings.Join(bad, "\n  "))
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	wk "github.com/openwijkwerken/wijkwerken"
+	"github.com/openwijkwerken/wijkwerken/internal/yamldoc"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -54,6 +55,9 @@ func ParseRegister(file string, data []byte) (*Register, error) {
 	dec.KnownFields(true)
 	var r Register
 	if err := dec.Decode(&r); err != nil {
+		return nil, fmt.Errorf("%s: %s", file, strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	if err := yamldoc.Rest(dec); err != nil {
 		return nil, fmt.Errorf("%s: %s", file, strings.TrimPrefix(err.Error(), "yaml: "))
 	}
 	var probs []string

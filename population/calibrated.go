@@ -13,6 +13,7 @@ import (
 
 	wk "github.com/openwijkwerken/wijkwerken"
 	"github.com/openwijkwerken/wijkwerken/dossier"
+	"github.com/openwijkwerken/wijkwerken/internal/yamldoc"
 	"github.com/shopspring/decimal"
 	"go.yaml.in/yaml/v3"
 )
@@ -80,6 +81,9 @@ func ParseCalibration(file string, data []byte) (*Calibration, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&c); err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	if err := yamldoc.Rest(dec); err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	if err := c.check(); err != nil {

@@ -45,6 +45,7 @@ import (
 	"github.com/openwijkwerken/wijkwerken/decision"
 	"github.com/openwijkwerken/wijkwerken/dossier"
 	"github.com/openwijkwerken/wijkwerken/internal/suggest"
+	"github.com/openwijkwerken/wijkwerken/internal/yamldoc"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -197,8 +198,8 @@ func Parse(file string, data []byte) (*Suite, error) {
 		}
 		ps.Error(pos, id, format, args...)
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	doc, err := yamldoc.Parse(data)
+	if err != nil {
 		ps.Error(wk.Position{File: file, Line: yamlLine(err)}, "", "%s", strings.TrimPrefix(err.Error(), "yaml: "))
 		return nil, ps.Err()
 	}

@@ -243,6 +243,8 @@ func writtenRulebookDefs(areas []string) S {
 				"id":          S{"type": "string", "pattern": idPattern},
 				"type":        S{"enum": kinds},
 				"unit":        S{"type": "string"},
+				"min":         S{"description": "the least value a decision can work with (integer, decimal or date parameters)"},
+				"max":         S{"description": "the greatest value a decision can work with (integer, decimal or date parameters)"},
 				"cite":        S{"type": "string"},
 				"confidence":  S{"enum": confidences},
 				"source":      S{"type": "string"},

@@ -195,22 +195,30 @@ func TestDecideWithReform(t *testing.T) {
 	assert.Contains(t, p.Errors[0].Message, `did you mean "hours.per_month_max"`)
 
 	// A hostile reform: a rule that would build a list of 10^8 numbers is
-	// stopped by the engine's memory budget, fast, as the error of its
-	// area; the other areas are decided.
+	// refused when the reform loads, fast, naming its line.
 	hostile := `{"date": "2024-03-01", "case": {"person": {"domicile_region": "flanders", "registered_jobseeker": false, "income": "leefloon"}},
 	  "reforms": [{"name": "hostile.yaml", "content": "reform: hostile\ncite: c\nadd_rules:\n  - id: eligibility.hostile\n    area: eligibility\n    from: 2018-01-01\n    description: {nl: x, en: x}\n    when: 'len(map(1..100000000, # * 2)) > 0'\n    reason: hostile\n    message: {nl: x, en: x}\n"}]}`
 	start := time.Now()
-	a = f.post(t, "/v1/decide", hostile)
-	require.Equal(t, 200, a.status, string(a.body))
+	p = f.post(t, "/v1/decide", hostile).problem(t, 422, KindBadReform)
 	assert.Less(t, time.Since(start), 5*time.Second)
+	require.NotEmpty(t, p.Errors)
+	assert.Equal(t, 8, p.Errors[0].Line)
+	assert.Contains(t, p.Errors[0].Message, "steps on one evaluation")
+
+	// A rule that fails only when it runs (a division by zero) is the
+	// error of its area; the other areas are decided.
+	divides := `{"date": "2024-03-01", "case": {"person": {"domicile_region": "flanders", "registered_jobseeker": false, "income": "leefloon"}},
+	  "reforms": [{"name": "hostile.yaml", "content": "reform: hostile\ncite: c\nadd_rules:\n  - id: eligibility.hostile\n    area: eligibility\n    from: 2018-01-01\n    description: {nl: x, en: x}\n    when: 'dec(1) / dec(person.interim_days_last_28) > dec(1)'\n    reason: hostile\n    message: {nl: x, en: x}\n"}]}`
+	a = f.post(t, "/v1/decide", divides)
+	require.Equal(t, 200, a.status, string(a.body))
 	m = a.json(t)
-	assert.Contains(t, m["errors"].(map[string]any)["eligibility"], "memory budget exceeded")
+	assert.Contains(t, m["errors"].(map[string]any)["eligibility"], "division by zero")
 	assert.NotNil(t, m["community_service"])
 
 	// When the only area of the case fails so, nothing is decided: a
 	// rule-error problem naming the rule and where it is written.
 	onlyTrajectory := `{"date": "2024-03-01", "case": {"trajectory": {"start": "2024-01-01"}},
-	  "reforms": [{"name": "hostile.yaml", "content": "reform: hostile\ncite: c\nadd_rules:\n  - id: trajectory.hostile\n    area: trajectory\n    from: 2018-01-01\n    description: {nl: x, en: x}\n    when: 'len(map(1..100000000, # * 2)) > 0'\n    reason: hostile\n    message: {nl: x, en: x}\n"}]}`
+	  "reforms": [{"name": "hostile.yaml", "content": "reform: hostile\ncite: c\nadd_rules:\n  - id: trajectory.hostile\n    area: trajectory\n    from: 2018-01-01\n    description: {nl: x, en: x}\n    when: 'add_days(trajectory.start, 3000000) > date'\n    reason: hostile\n    message: {nl: x, en: x}\n"}]}`
 	p = f.post(t, "/v1/decide", onlyTrajectory).problem(t, 422, KindRuleError)
 	require.NotEmpty(t, p.Errors)
 	assert.Equal(t, "trajectory.hostile", p.Errors[0].ID)

@@ -297,6 +297,9 @@ func (l *Ledger) checkPurchase(user string, date wk.Date, count int, price decim
 			user, held, count, MaxCheques)
 	}
 	d, err := l.e.Decide(date, &dossier.Case{Organiser: &dossier.Organiser{ChequePrice: &price}, Cheque: &dossier.Cheque{Issued: date}})
+	if errors.Is(err, wk.ErrDateRange) {
+		return Batch{}, refuse(op, "out_of_range", "cheques issued on %s would be valid past 9999-12-31, the last date the ledger can keep", date)
+	}
 	if err != nil {
 		return Batch{}, decideError(op, date, err)
 	}

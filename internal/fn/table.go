@@ -1,8 +1,8 @@
 package fn
 
 import (
-	"errors"
 	"fmt"
+	"math"
 	"reflect"
 	"slices"
 	"time"
@@ -117,7 +117,117 @@ func toDec(a any) decimal.Decimal {
 }
 
 // ErrDivZero is a division by zero in a rule.
-var ErrDivZero = errors.New("division by zero")
+var ErrDivZero = wk.ErrDivZero
+
+// ErrOverflow is whole-number arithmetic in a rule whose result does not
+// fit in an int: an error, never a wrapped number.
+var ErrOverflow = wk.ErrOverflow
+
+// AddInt, SubInt, MulInt and NegInt are a rule's whole-number + - * and
+// unary -, refusing a result that does not fit.
+func AddInt(a, b int) (int, error) {
+	c := a + b
+	if (c > a) != (b > 0) {
+		return 0, ErrOverflow
+	}
+	return c, nil
+}
+
+func SubInt(a, b int) (int, error) {
+	c := a - b
+	if (c < a) != (b > 0) {
+		return 0, ErrOverflow
+	}
+	return c, nil
+}
+
+func MulInt(a, b int) (int, error) {
+	if a == 0 || b == 0 {
+		return 0, nil
+	}
+	c := a * b
+	if c/b != a || (a == -1 && b == math.MinInt) || (b == -1 && a == math.MinInt) {
+		return 0, ErrOverflow
+	}
+	return c, nil
+}
+
+func NegInt(a int) (int, error) {
+	if a == math.MinInt {
+		return 0, ErrOverflow
+	}
+	return -a, nil
+}
+
+// ErrDateRange is date arithmetic in a rule that leaves the civil dates
+// (year 1 to 9999).
+var ErrDateRange = wk.ErrDateRange
+
+// inRange refuses a date computed from d that left the civil dates: date
+// arithmetic on the zero Date stays zero, anything else must keep a year
+// from 1 to 9999.
+func inRange(from, d wk.Date, years int) (wk.Date, error) {
+	if from.IsZero() {
+		return d, nil
+	}
+	if years < 1 || years > 9999 {
+		return wk.Date{}, ErrDateRange
+	}
+	return d, nil
+}
+
+// yearsAfter is the year reached from d after n months (without building a
+// date that may not exist).
+func yearsAfter(d wk.Date, months int) int {
+	total := d.Year()*12 + int(d.Month()) - 1
+	if months > 0 && total > math.MaxInt/2-months || months < 0 && months < -math.MaxInt/2 {
+		return -1
+	}
+	total += months
+	if total < 0 {
+		return 0
+	}
+	return total / 12
+}
+
+func addMonths(d wk.Date, n int) (wk.Date, error) {
+	if d.IsZero() {
+		return d.AddMonths(n), nil
+	}
+	if y := yearsAfter(d, n); y < 1 || y > 9999 {
+		return wk.Date{}, ErrDateRange
+	}
+	return d.AddMonths(n), nil
+}
+
+// periodEnd is the day before add_months(d, n): a period of twelve months
+// from 9999-01-01 ends on 9999-12-31 although its next day does not exist.
+func periodEnd(d wk.Date, n int) (wk.Date, error) {
+	if d.IsZero() {
+		return d.AddMonths(n).AddDays(-1), nil
+	}
+	if y := yearsAfter(d, n); y < 1 || y > 10000 {
+		return wk.Date{}, ErrDateRange
+	}
+	e := d.AddMonths(n).AddDays(-1)
+	return inRange(d, e, e.Year())
+}
+
+func addDays(d wk.Date, n int) (wk.Date, error) {
+	if d.IsZero() {
+		return d.AddDays(n), nil
+	}
+	// 10 000 years are fewer than 3.7 million days.
+	if n > 4_000_000 || n < -4_000_000 {
+		return wk.Date{}, ErrDateRange
+	}
+	e := d.AddDays(n)
+	y := e.Year()
+	if e.Before(wk.MustDate(1, 1, 1)) || e.After(wk.MustDate(9999, 12, 31)) {
+		y = 0
+	}
+	return inRange(d, e, y)
+}
 
 func cmp(f func(c int) bool) func(a, b decimal.Decimal) (bool, error) {
 	return func(a, b decimal.Decimal) (bool, error) { return f(a.Cmp(b)), nil }
@@ -211,17 +321,19 @@ var Table = func() map[string]*Func {
 			if b <= 0 {
 				return 0, fmt.Errorf("ceil_div: divisor %d must be positive", b)
 			}
-			if a <= 0 {
-				return -((-a) / b), nil
+			q := a / b // rounds toward zero; up for a positive remainder
+			if a%b > 0 {
+				q++
 			}
-			return (a + b - 1) / b, nil
+			return q, nil
 		}),
+		fn2("_int_add", AddInt), fn2("_int_sub", SubInt), fn2("_int_mul", MulInt), fn1("_int_neg", NegInt),
 
 		// Dates.
 		fn1("parse_date", wk.ParseDate),
-		fn2("add_days", ok2(func(d wk.Date, n int) wk.Date { return d.AddDays(n) })),
-		fn2("add_months", ok2(func(d wk.Date, n int) wk.Date { return d.AddMonths(n) })),
-		fn2("period_end", ok2(func(d wk.Date, n int) wk.Date { return d.PeriodEnd(n) })),
+		fn2("add_days", addDays),
+		fn2("add_months", addMonths),
+		fn2("period_end", periodEnd),
 		fn2("days_between", ok2(func(a, b wk.Date) int { return a.DaysUntil(b) })),
 		fn1("year", ok1(func(d wk.Date) int { return d.Year() })),
 		fn1("month", ok1(func(d wk.Date) int { return int(d.Month()) })),

@@ -12,14 +12,15 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/openwijkwerken/wijkwerken/internal/yamldoc"
 	"go.yaml.in/yaml/v3"
 )
 
 // Decode parses one YAML (or JSON) document into nil, bool, json.Number,
 // string, []any and map[string]any values.
 func Decode(data []byte) (any, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	doc, err := yamldoc.Parse(data)
+	if err != nil {
 		return nil, err
 	}
 	if len(doc.Content) == 0 {
