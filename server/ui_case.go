@@ -261,10 +261,21 @@ func decisionView(l string, eng *engine, res *decision.Result) decideData {
 		}
 		return &d.Areas[i]
 	}
+	// The areas in the order of the contract's paths (Computed is sorted).
+	computed := res.Computed()
+	var ordered []string
 	for _, p := range decision.Paths() {
 		meaning[p.Path] = p.Meaning
+		if slices.Contains(computed, p.Path) {
+			ordered = append(ordered, p.Path)
+		}
 	}
-	for _, path := range res.Computed() {
+	for _, path := range computed {
+		if !slices.Contains(ordered, path) {
+			ordered = append(ordered, path)
+		}
+	}
+	for _, path := range ordered {
 		v, _ := res.Get(path)
 		area, field, _ := strings.Cut(path, ".")
 		a := at(area)
