@@ -482,4 +482,3 @@ func TestWebInterface(t *testing.T) {
 		t.Error("the service's log holds case data")
 	}
 }
-
