@@ -434,3 +434,16 @@ func TestWebDocs(t *testing.T) {
 		assert.Contains(t, string(doc), p)
 	}
 }
+
+// TestUIDecisionLog: a decision made from the case page is logged like one
+// of /v1/decide, without the case unless the log keeps cases.
+func TestUIDecisionLog(t *testing.T) {
+	var dlog syncBuffer
+	f := start(t, Config{DecisionLog: &dlog})
+	a := f.post(t, "/ui/decide", `{"date": "2024-03-01", "case": {"person": {"domicile_region": "flanders", "registered_jobseeker": true, "income": "leefloon"}}}`)
+	require.Equal(t, 200, a.status, string(a.body))
+	f.srv.dlog.flush()
+	assert.Contains(t, dlog.String(), `"endpoint":"ui"`)
+	assert.Contains(t, dlog.String(), `"referrer":"ocmw"`) // MD 5
+	assert.NotContains(t, dlog.String(), "leefloon\"}}")
+}

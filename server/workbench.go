@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"time"
 
 	"go.yaml.in/yaml/v3"
 
@@ -476,12 +475,8 @@ func (s *Server) decideForUI(ctx context.Context, r *http.Request, eng *engine, 
 		return nil, decisionProblem(err)
 	}
 	s.m.decisions.WithLabelValues("decide").Inc()
-	if s.dlog != nil {
-		outputs, _ := res.OutputsJSON()
-		if err := s.dlog.write(decisionRecord{Time: time.Now().UTC(), Endpoint: "ui", Fingerprint: eng.fingerprint, RequestID: infoOf(r).id, Outputs: outputs}, body); err != nil {
-			s.log.Error("decision log", "request_id", infoOf(r).id, "error", err.Error())
-			return nil, problem(KindUnavailable, "the decision could not be logged, so it is not answered")
-		}
+	if p := s.logDecision(r, "ui", eng, res, body); p != nil {
+		return nil, p
 	}
 	return res, nil
 }
