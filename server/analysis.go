@@ -26,6 +26,18 @@ type ScenariosRequest struct {
 	Coverage bool `json:"coverage,omitempty"`
 }
 
+// scenarioFormat reads ?format=json|junit of POST /v1/scenarios/run.
+func scenarioFormat(r *http.Request) (string, *Problem) {
+	switch f := r.URL.Query().Get("format"); f {
+	case "", "json":
+		return "json", nil
+	case "junit":
+		return f, nil
+	default:
+		return "", problem(KindMalformed, "?format=%q: want json or junit", f).with(FieldProblem{Field: "format", Message: "want json or junit"})
+	}
+}
+
 // scenarioReport runs suites and returns the report as wijkwerken test
 // --format json writes it.
 //
@@ -69,6 +81,11 @@ func readJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) bool {
 }
 
 func (s *Server) handleScenarios(w http.ResponseWriter, r *http.Request) {
+	format, p := scenarioFormat(r)
+	if p != nil {
+		writeProblem(w, r, p)
+		return
+	}
 	var req ScenariosRequest
 	if !readJSON(w, r, s.cfg.MaxUpload, &req) {
 		return
@@ -114,6 +131,18 @@ func (s *Server) handleScenarios(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.m.decisions.WithLabelValues("scenarios").Add(float64(len(rep.Outcomes)))
+	if format == "junit" {
+		var b bytes.Buffer
+		if err := rep.WriteJUnit(&b); err != nil {
+			writeProblem(w, r, problem(KindInternal, "cannot write JUnit: %v", err))
+			return
+		}
+		w.Header().Set("Content-Type", "application/xml")
+		w.Header().Set("Content-Disposition", `attachment; filename="junit.xml"`)
+		w.Header().Set("X-Wijkwerken-Fingerprint", eng.fingerprint)
+		w.Write(b.Bytes())
+		return
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("X-Wijkwerken-Fingerprint", eng.fingerprint)
 	w.Write(append(withHeader(out, eng.fingerprint, s.build.Version), '\n'))
@@ -131,12 +160,31 @@ type CompareRequest struct {
 	// Examples is how many example cases to keep per kind of change
 	// (default 3; 0 none).
 	Examples *int `json:"examples,omitempty"`
+	// Sample, instead of a population, decides the service's sample
+	// population (GET /v1/population/sample).
+	Sample bool `json:"sample,omitempty"`
 }
 
 func (s *Server) handleCompare(w http.ResponseWriter, r *http.Request) {
+	html, lang, p := compareFormat(r)
+	if p != nil {
+		writeProblem(w, r, p)
+		return
+	}
 	var req CompareRequest
 	if !readJSON(w, r, s.cfg.MaxUpload, &req) {
 		return
+	}
+	if req.Sample {
+		if len(req.Population) > 0 {
+			writeProblem(w, r, problem(KindMalformed, "give population or sample, not both").with(FieldProblem{Field: "sample", Pointer: "/sample", Message: "beside population"}))
+			return
+		}
+		var err error
+		if req.Population, err = s.samplePopulation(); err != nil {
+			writeProblem(w, r, problem(KindInternal, "the sample population: %v", err))
+			return
+		}
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.Timeout)
 	defer cancel()
@@ -206,7 +254,39 @@ func (s *Server) handleCompare(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.m.decisions.WithLabelValues("compare").Add(float64(2 * rep.Decided))
+	if html {
+		var b bytes.Buffer
+		if err := rep.WriteHTMLLang(&b, lang); err != nil {
+			writeProblem(w, r, problem(KindInternal, "cannot write the report: %v", err))
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("X-Wijkwerken-Reformed-Fingerprint", reformed.fingerprint)
+		w.Write(b.Bytes())
+		return
+	}
 	s.writeJSON(w, CompareResponse{Fingerprint: s.base.fingerprint, ReformedFingerprint: reformed.fingerprint, Report: rep})
+}
+
+// compareFormat reads ?format=json|html and, for HTML, ?lang=en|nl of
+// POST /v1/compare.
+func compareFormat(r *http.Request) (html bool, lang compare.Lang, p *Problem) {
+	l, p := queryLang(r)
+	if p != nil {
+		return false, "", p
+	}
+	lang = compare.English
+	if l == "nl" {
+		lang = compare.Dutch
+	}
+	switch f := r.URL.Query().Get("format"); f {
+	case "", "json":
+		return false, lang, nil
+	case "html":
+		return true, lang, nil
+	default:
+		return false, "", problem(KindMalformed, "?format=%q: want json or html", f).with(FieldProblem{Field: "format", Message: "want json or html"})
+	}
 }
 
 // CompareResponse is the answer of POST /v1/compare: the report of

@@ -308,18 +308,28 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request, trace bool, lang
 		return
 	}
 	doc := withHeader(out, eng.fingerprint, s.build.Version)
-	if s.dlog != nil {
-		outputs, _ := res.OutputsJSON()
-		if err := s.dlog.write(decisionRecord{Time: time.Now().UTC(), RequestID: infoOf(r).id, Endpoint: "decide", Fingerprint: eng.fingerprint, Outputs: outputs}, body); err != nil {
-			s.log.Error("decision log", "request_id", infoOf(r).id, "error", err.Error())
-			writeProblem(w, r, problem(KindUnavailable, "the decision could not be logged, so it is not answered"))
-			return
-		}
+	if p := s.logDecision(r, "decide", eng, res, body); p != nil {
+		writeProblem(w, r, p)
+		return
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Wijkwerken-Fingerprint", eng.fingerprint)
 	w.Write(append(doc, '\n'))
+}
+
+// logDecision writes a decision to the decision log, when the service keeps
+// one; a decision that cannot be logged is not answered.
+func (s *Server) logDecision(r *http.Request, endpoint string, eng *engine, res *decision.Result, body []byte) *Problem {
+	if s.dlog == nil {
+		return nil
+	}
+	outputs, _ := res.OutputsJSON()
+	if err := s.dlog.write(decisionRecord{Time: time.Now().UTC(), RequestID: infoOf(r).id, Endpoint: endpoint, Fingerprint: eng.fingerprint, Outputs: outputs}, body); err != nil {
+		s.log.Error("decision log", "request_id", infoOf(r).id, "error", err.Error())
+		return problem(KindUnavailable, "the decision could not be logged, so it is not answered")
+	}
+	return nil
 }
 
 func timeoutProblem(d time.Duration) *Problem {

@@ -147,21 +147,29 @@ func buildOpenAPI() ([]byte, error) {
 	in := &schemagen.Generator{RefPrefix: componentRef, Strict: true, Overrides: map[reflect.Type]schemagen.Schema{
 		reflect.TypeOf(json.RawMessage{}): {},
 	}, Fields: map[string]schemagen.Schema{
-		"DecideRequest.case":        {"$ref": componentRef + "Case"},
-		"DecideRequest.date":        {"format": "date"},
-		"CompareRequest.population": {"items": schemagen.Schema{"$ref": componentRef + "BatchLine"}},
-		"CompareRequest.date":       {"format": "date"},
-		"ScenariosRequest.files":    {"minItems": 1},
-		"File.content":              {"description": "the file's text, YAML or JSON"},
-		"File.name":                 {"description": "names the file in errors and reports"},
-		"ScenariosRequest.reforms":  {"maxItems": 8},
-		"DecideRequest.reforms":     {"maxItems": 8},
-		"CompareRequest.reforms":    {"minItems": 1, "maxItems": 8},
-		"CompareRequest.examples":   {"minimum": 0},
-		"ScenariosRequest.coverage": {"description": "add the rule coverage of the run"},
-		"ScenariosRequest.run":      {"description": "a regular expression: run the scenarios whose name matches"},
+		"DecideRequest.case":          {"$ref": componentRef + "Case"},
+		"DecideRequest.date":          {"format": "date"},
+		"CompareRequest.population":   {"items": schemagen.Schema{"$ref": componentRef + "BatchLine"}},
+		"CompareRequest.date":         {"format": "date"},
+		"ScenariosRequest.files":      {"minItems": 1},
+		"File.content":                {"description": "the file's text, YAML or JSON"},
+		"File.name":                   {"description": "names the file in errors and reports"},
+		"ScenariosRequest.reforms":    {"maxItems": 8},
+		"DecideRequest.reforms":       {"maxItems": 8},
+		"CompareRequest.reforms":      {"minItems": 1, "maxItems": 8},
+		"CompareRequest.examples":     {"minimum": 0},
+		"ScenariosRequest.coverage":   {"description": "add the rule coverage of the run"},
+		"ScenariosRequest.run":        {"description": "a regular expression: run the scenarios whose name matches"},
+		"CompareRequest.sample":       {"description": "compare the service's sample population instead of population"},
+		"LintRequest.reforms":         {"minItems": 1, "maxItems": 8},
+		"CaseCheckRequest.case":       {"type": "object", "description": "a case as JSON: what is checked, so it need not be valid"},
+		"CaseCheckRequest.document":   {"description": "a case document as text: YAML or JSON, the case itself or {date, case}"},
+		"CaseCheckRequest.date":       {"format": "date"},
+		"CaseScenarioRequest.case":    {"$ref": componentRef + "Case"},
+		"CaseScenarioRequest.date":    {"format": "date"},
+		"CaseScenarioRequest.reforms": {"maxItems": 8},
 	}}
-	for _, t := range []any{DecideRequest{}, ScenariosRequest{}, CompareRequest{}} {
+	for _, t := range []any{DecideRequest{}, ScenariosRequest{}, CompareRequest{}, LintRequest{}, CaseCheckRequest{}, CaseScenarioRequest{}} {
 		in.Ref(reflect.TypeOf(t))
 	}
 	if err := in.Err(); err != nil {
@@ -171,8 +179,13 @@ func buildOpenAPI() ([]byte, error) {
 	schemas["ScenariosRequest"] = in.Defs["ScenariosRequest"]
 	schemas["CompareRequest"] = in.Defs["CompareRequest"]
 	schemas["File"] = in.Defs["File"]
+	for _, name := range []string{"LintRequest", "CaseCheckRequest", "CaseScenarioRequest"} {
+		schemas[name] = in.Defs[name]
+	}
+	in.Defs["LintRequest"]["required"] = []any{"reforms"}
+	in.Defs["CaseScenarioRequest"]["required"] = []any{"case"}
 	in.Defs["DecideRequest"]["required"] = []any{"case"}
-	in.Defs["CompareRequest"]["required"] = []any{"population", "reforms"}
+	in.Defs["CompareRequest"]["required"] = []any{"reforms"} // and population, or sample
 	in.Defs["ScenariosRequest"]["required"] = []any{"files"}
 	in.Defs["File"]["required"] = []any{"content"}
 
@@ -186,16 +199,19 @@ func buildOpenAPI() ([]byte, error) {
 			reflect.TypeOf(decimal.Decimal{}): {"$ref": componentRef + "Decimal"},
 			reflect.TypeOf(time.Duration(0)):  {"type": "integer", "description": "nanoseconds"},
 			reflect.TypeOf(wk.Text{}):         {"$ref": componentRef + "Text"},
+			reflect.TypeOf(json.RawMessage{}): {},
 		},
 		Fields: map[string]schemagen.Schema{
-			"Problem.type":     {"format": "uri", "description": "the kind of problem: " + ProblemBase + "KIND"},
-			"Problem.instance": {"description": "this occurrence: urn:wijkwerken:request:ID"},
-			"Step.value":       {"description": "the value a value rule computed"},
+			"Problem.type":           {"format": "uri", "description": "the kind of problem: " + ProblemBase + "KIND"},
+			"Problem.instance":       {"description": "this occurrence: urn:wijkwerken:request:ID"},
+			"Step.value":             {"description": "the value a value rule computed"},
+			"CaseCheckResponse.case": {"$ref": componentRef + "Case"},
 		},
 	}
 	for _, t := range []any{
 		Problem{}, ParametersResponse{}, ParameterResponse{}, RulesResponse{}, RuleResponse{}, VersionResponse{}, Health{},
 		CompareResponse{}, wk.Trace{}, scenario.Failure{}, scenario.Coverage{},
+		ChangesResponse{}, LintResponse{}, CaseCheckResponse{},
 	} {
 		out.Ref(reflect.TypeOf(t))
 	}

@@ -92,6 +92,10 @@ type Config struct {
 	// before the listener closes; default 0.
 	ShutdownDelay time.Duration
 
+	// DisableUI turns the web interface at / off (docs/web.md). It is off
+	// too when Tokens are set: a browser cannot send a bearer token.
+	DisableUI bool
+
 	// Registry receives the service's metrics; default a new registry
 	// with the Go and process collectors.
 	Registry *prometheus.Registry
@@ -146,6 +150,8 @@ type Server struct {
 	dlog    *decisionLog
 	openapi []byte
 	ready   atomic.Bool
+	sample  sample
+	ui      *ui // the web interface; nil when it is off
 }
 
 // New compiles the rulebook and returns the service.
@@ -206,6 +212,11 @@ func (s *Server) routeTable() []route {
 		{"POST /v1/scenarios/run", s.handleScenarios, s.streams, false},
 		{"POST /v1/compare", s.handleCompare, s.streams, false},
 		{"GET /v1/version", s.handleVersion, s.slots, false},
+		{"GET /v1/changes", s.handleChanges, s.slots, false},
+		{"POST /v1/lint", s.handleLint, s.slots, false},
+		{"POST /v1/cases/check", s.handleCaseCheck, s.slots, false},
+		{"POST /v1/cases/scenario", s.handleCaseScenario, s.slots, false},
+		{"GET /v1/population/sample", s.handleSample, s.slots, false},
 		{"GET /healthz", s.handleHealth, nil, true},
 		{"GET /readyz", s.handleReady, nil, true},
 		{"GET /metrics", s.m.handler().ServeHTTP, nil, false},
@@ -234,6 +245,9 @@ func (s *Server) routes() {
 		}
 		s.mux.HandleFunc(rt.pattern, h)
 	}
+	if !s.cfg.DisableUI && len(s.tokens) == 0 {
+		s.ui = newUI(s)
+	}
 	s.handler = s.observe(s.cors(http.HandlerFunc(s.dispatch)))
 }
 
@@ -245,6 +259,13 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
 		infoOf(r).route = pattern
 		s.mux.ServeHTTP(w, r)
 		return
+	}
+	if s.ui != nil {
+		if _, pattern := s.ui.mux.Handler(r); pattern != "" {
+			infoOf(r).route = pattern
+			s.ui.mux.ServeHTTP(w, r)
+			return
+		}
 	}
 	s.mux.ServeHTTP(&notFoundWriter{ResponseWriter: w, r: r}, r)
 }
@@ -401,7 +422,11 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, drain time.Duration
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	s.log.Info("serving", "addr", ln.Addr().String(), "fingerprint", s.base.fingerprint, "engine", s.build.String(), "rulebook", s.cfg.Rulebook.Name())
+	url := ""
+	if s.ui != nil {
+		url = "http://" + ln.Addr().String() + "/"
+	}
+	s.log.Info("serving", "addr", ln.Addr().String(), "ui", url, "fingerprint", s.base.fingerprint, "engine", s.build.String(), "rulebook", s.cfg.Rulebook.Name())
 	select {
 	case err := <-errc:
 		return err

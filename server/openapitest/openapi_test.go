@@ -183,6 +183,17 @@ func TestResponsesFollowTheContract(t *testing.T) {
 		{"compare", "POST", "/v1/compare", "application/json", `{"population": ` + pop + `, "reforms": [` + reform + `], "examples": 1}`, 200, nil},
 		{"compare, no reform", "POST", "/v1/compare", "application/json", `{"population": ` + pop + `, "reforms": []}`, 400, nil},
 		{"version", "GET", "/v1/version", "", "", 200, nil},
+		{"changes", "GET", "/v1/changes?from=2019-06-01&to=2021-06-01", "", "", 200, nil},
+		{"changes, one date", "GET", "/v1/changes?from=2019-06-01", "", "", 422, nil},
+		{"lint", "POST", "/v1/lint", "application/json", `{"reforms": [` + reform + `]}`, 200, nil},
+		{"lint, problems", "POST", "/v1/lint", "application/json", `{"reforms": [{"name": "r.yaml", "content": "reform: x\ncite: t\nreplace_rules:\n  - {id: eligibility.interim, when: person.nope > 3}\n"}]}`, 200, nil},
+		{"lint, none", "POST", "/v1/lint", "application/json", `{"reforms": []}`, 400, nil},
+		{"check a case document", "POST", "/v1/cases/check", "application/json", `{"document": "date: 2024-03-01\ncase: {person: {income: leefloon}}\n"}`, 200, nil},
+		{"check a bad case", "POST", "/v1/cases/check", "application/json", `{"case": {"person": {"income": "salary"}}}`, 200, nil},
+		{"case as a scenario", "POST", "/v1/cases/scenario", "application/json", household, 200, nil},
+		{"case as a scenario, bad case", "POST", "/v1/cases/scenario", "application/json", `{"date": "2024-03-01", "case": {"person": {"income": "salary"}}}`, 422, nil},
+		{"compare the sample, as HTML", "POST", "/v1/compare?format=html&lang=nl", "application/json", `{"sample": true, "reforms": [` + reform + `]}`, 200, nil},
+		{"scenarios as JUnit", "POST", "/v1/scenarios/run?format=junit", "application/json", `{"files": [` + scen + `]}`, 200, nil},
 		{"healthz", "GET", "/healthz", "", "", 200, nil},
 		{"readyz", "GET", "/readyz", "", "", 200, nil},
 		{"metrics", "GET", "/metrics", "", "", 200, nil},
@@ -238,6 +249,22 @@ func TestResponsesFollowTheContract(t *testing.T) {
 			}
 		})
 	}
+
+	// The sample population is JSON lines: each a BatchLine.
+	t.Run("sample population", func(t *testing.T) {
+		resp, err := http.Get(ts.URL + "/v1/population/sample")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/x-ndjson" {
+			t.Fatalf("status %d, %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+		if n := validateLines(t, model, "BatchLine", string(body)); n < 100 {
+			t.Errorf("%d lines", n)
+		}
+	})
 
 	// The batch endpoint speaks JSON lines: its status and headers are
 	// checked as above, each line against BatchLine and BatchResult.

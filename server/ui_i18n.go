@@ -1,0 +1,298 @@
+package server
+
+import (
+	"encoding/json"
+	"strings"
+)
+
+// The interface's words in Dutch and English. Templates ask for them with
+// {{t .L "key"}}; the script gets the js.* ones (data-msgs on <body>).
+// TestUIText checks that every key a template or the script uses is here,
+// in both languages.
+var uiText = map[string][2]string{
+	"skip":                     {"Naar de inhoud", "Skip to content"},
+	"brand.tag":                {"het regelboek van wijk-werken", "the rulebook of wijk-werken"},
+	"nav.label":                {"Hoofdmenu", "Main menu"},
+	"nav.explorer":             {"Regelboek", "Rulebook"},
+	"nav.changes":              {"Wijzigingen", "Changes"},
+	"nav.case":                 {"Casus", "Case"},
+	"nav.reform":               {"Hervormingslab", "Reform lab"},
+	"nav.scenarios":            {"Scenario's", "Scenarios"},
+	"lang.switch":              {"Nederlands", "English"},
+	"crumbs":                   {"Kruimelpad", "Breadcrumbs"},
+	"foot.rulebook":            {"Regelboek", "Rulebook"},
+	"foot.fingerprint":         {"vingerafdruk van het regelboek", "fingerprint of the rulebook"},
+	"foot.engine":              {"motor", "engine"},
+	"asof.label":               {"Regelboek op", "Rulebook as of"},
+	"asof.show":                {"Toon", "Show"},
+	"search.label":             {"Zoek", "Search"},
+	"search.placeholder":       {"id, woord of redencode", "id, word or reason code"},
+	"search.go":                {"Zoek", "Search"},
+	"search.title":             {"Zoeken in het regelboek", "Search the rulebook"},
+	"search.hits":              {"resultaten voor", "results for"},
+	"search.parameter":         {"parameter", "parameter"},
+	"search.rule":              {"regel", "rule"},
+	"search.reason":            {"redencode", "reason code"},
+	"search.in":                {"gevonden in", "found in"},
+	"search.field.id":          {"id", "id"},
+	"search.field.output":      {"uitkomst", "output"},
+	"search.field.description": {"beschrijving", "description"},
+	"search.field.message":     {"melding", "message"},
+	"search.field.cite":        {"bron", "citation"},
+	"search.field.expression":  {"uitdrukking", "expression"},
+	"search.field.unit":        {"eenheid", "unit"},
+	"search.field.reason":      {"redencode", "reason code"},
+
+	"explorer.title":      {"Het regelboek", "The rulebook"},
+	"explorer.lead":       {"Elke regel en parameter van wijk-werken en gemeenschapsdienst zoals het regelboek ze bevat, met hun bron, geldigheid en betrouwbaarheid. Kies een datum om het regelboek te zien zoals het toen gold.", "Every rule and parameter of wijk-werken and gemeenschapsdienst as the rulebook holds them, with their source, validity and confidence. Pick a date to see the rulebook as it stood then."},
+	"explorer.areas":      {"Domeinen", "Areas"},
+	"explorer.on":         {"op", "on"},
+	"explorer.inforce":    {"regels van kracht", "rules in force"},
+	"explorer.versions":   {"versies in totaal", "versions in all"},
+	"explorer.parameters": {"Parameters", "Parameters"},
+	"parameters.title":    {"Parameters", "Parameters"},
+
+	"area.eligibility":            {"Toegang", "Eligibility"},
+	"area.trajectory":             {"Traject", "Trajectory"},
+	"area.hours":                  {"Uren", "Hours"},
+	"area.agreement":              {"Afsprakenblad", "Agreement"},
+	"area.vouchers":               {"Wijk-werkcheques", "Vouchers"},
+	"area.placement":              {"Plaatsing", "Placement"},
+	"area.assignment":             {"Opdracht", "Assignment"},
+	"area.community_service":      {"Gemeenschapsdienst", "Community service"},
+	"area.community_service_plan": {"Plan gemeenschapsdienst", "Community service plan"},
+	"area.organiser":              {"Organisator", "Organiser"},
+	"area.inforce":                {"Regels van kracht op", "Rules in force on"},
+	"area.notinforce":             {"Andere versies, niet van kracht op", "Other versions, not in force on"},
+	"area.none":                   {"Geen regel van dit domein is van kracht op die datum.", "No rule of this area is in force on that date."},
+
+	"rule.condition":  {"voorwaarde", "condition"},
+	"rule.value":      {"waarde", "value"},
+	"rule.reform":     {"hervorming", "reform"},
+	"rule.when":       {"Als", "When"},
+	"rule.reason":     {"Reden", "Reason"},
+	"rule.expression": {"Uitdrukking", "Expression"},
+	"rule.output":     {"Uitkomst", "Output"},
+	"rule.validity":   {"Geldig", "Valid"},
+	"rule.reads":      {"Leest", "Reads"},
+	"rule.file":       {"Bestand", "File"},
+	"rule.inforce":    {"Van kracht op", "In force on"},
+	"rule.notinforce": {"Geen versie van deze regel is van kracht op", "No version of this rule is in force on"},
+	"rule.version":    {"de versie vanaf", "the version from"},
+	"rule.versions":   {"Versies", "Versions"},
+	"cite":            {"Bron", "Citation"},
+	"note":            {"Toelichting", "Note"},
+	"open":            {"open", "open"},
+	"line":            {"regel", "line"},
+	"yes":             {"ja", "yes"},
+	"no":              {"nee", "no"},
+
+	"conf.high":   {"zeker", "high confidence"},
+	"conf.medium": {"redelijk zeker", "medium confidence"},
+	"conf.low":    {"onzeker", "low confidence"},
+
+	"param.id":         {"Parameter", "Parameter"},
+	"param.value":      {"Waarde", "Value"},
+	"param.unit":       {"Eenheid", "Unit"},
+	"param.since":      {"sinds", "since"},
+	"param.confidence": {"Betrouwbaarheid", "Confidence"},
+	"param.none":       {"geen waarde van kracht", "no value in force"},
+	"param.kind":       {"Soort", "Kind"},
+	"param.timeline":   {"Tijdlijn", "Timeline"},
+	"param.chartnote":  {"Elke stap linkt naar zijn rij in de tabel; de stippellijn is de gekozen datum.", "Each step links to its row of the table; the dashed line is the date chosen."},
+	"param.steps":      {"De waarden door de tijd, elk met zijn bron", "The values over time, each with its citation"},
+	"param.from":       {"Vanaf", "From"},
+	"param.to":         {"Tot en met", "To"},
+	"param.current":    {"van kracht op", "in force on"},
+	"param.readers":    {"Gelezen door", "Read by"},
+	"param.noreaders":  {"Geen regel leest deze parameter.", "No rule reads this parameter."},
+	"timeline.title":   {"Tijdlijn van %s", "Timeline of %s"},
+	"timeline.step":    {"Waarde", "Value"},
+	"timeline.open":    {"open", "open"},
+
+	"notfound.title":     {"Niet gevonden", "Not found"},
+	"notfound.rule":      {"Het regelboek heeft geen regel", "The rulebook has no rule"},
+	"notfound.parameter": {"Het regelboek heeft geen parameter", "The rulebook has no parameter"},
+	"notfound.area":      {"Het regelboek heeft geen domein", "The rulebook has no area"},
+
+	"changes.title":      {"Wat veranderde tussen twee data", "What changed between two dates"},
+	"changes.lead":       {"De parameters waarvan de waarde verschilt en de regels waarvan een andere versie geldt, naast elkaar.", "The parameters whose value differs and the rules of which another version applies, side by side."},
+	"changes.from":       {"Van", "From"},
+	"changes.to":         {"tot", "to"},
+	"changes.compare":    {"Vergelijk", "Compare"},
+	"changes.nparams":    {"parameters verschillen", "parameters differ"},
+	"changes.nrules":     {"regels verschillen", "rules differ"},
+	"changes.on":         {"Op", "On"},
+	"changes.rules":      {"Regels", "Rules"},
+	"changes.rule":       {"Regel", "Rule"},
+	"changes.notinforce": {"niet van kracht", "not in force"},
+	"changes.noparams":   {"Geen parameter verschilt.", "No parameter differs."},
+	"changes.norules":    {"Geen regel verschilt.", "No rule differs."},
+
+	"case.title":            {"Een casus beoordelen", "Evaluate a case"},
+	"case.lead":             {"Vul de delen van de casus in die u kent (lege velden tellen niet mee), of plak een casus in YAML of JSON. De gegevens gaan alleen in het lichaam van een verzoek naar de dienst: nooit in een adres of een logboek.", "Fill in the parts of the case you know (empty fields do not count), or paste a case in YAML or JSON. The data go to the service only in the body of a request: never in an address or a log."},
+	"case.date":             {"Beslissingsdatum", "Decision date"},
+	"case.datehelp":         {"Leeg: de datum van de aanvraag (request.date).", "Empty: the request's date (request.date)."},
+	"case.evaluate":         {"Beoordeel", "Evaluate"},
+	"case.downloadyaml":     {"Casus als YAML", "Case as YAML"},
+	"case.downloadscenario": {"Casus als scenario", "Case as a scenario"},
+	"case.clear":            {"Leegmaken", "Clear"},
+	"case.paste":            {"YAML of JSON plakken", "Paste YAML or JSON"},
+	"case.pastelabel":       {"Casusdocument (de casus zelf, of {date, case})", "Case document (the case itself, or {date, case})"},
+	"case.read":             {"In het formulier laden", "Load into the form"},
+	"case.result":           {"Beslissing", "Decision"},
+	"case.noresult":         {"Nog geen beslissing: vul de casus in en kies Beoordeel.", "No decision yet: fill in the case and choose Evaluate."},
+	"case.empty":            {"de casus is leeg", "the case is empty"},
+	"help.decimal":          {"exact getal, bv. 7.45", "exact number, e.g. 7.45"},
+	"help.months":           {"één maand per regel: 2024-03: 40", "one month a line: 2024-03: 40"},
+	"help.records":          {"één per regel, gescheiden door spaties:", "one a line, separated by spaces:"},
+	"help.list":             {"gescheiden door komma's", "separated by commas"},
+	"help.dates":            {"data gescheiden door komma's: 2024-08-20, 2025-02-20", "dates separated by commas: 2024-08-20, 2025-02-20"},
+	"help.integers":         {"gehele getallen gescheiden door komma's", "whole numbers separated by commas"},
+
+	"decision.on":       {"Beslissing op", "Decision on"},
+	"decision.areas":    {"domeinen beslist", "areas decided"},
+	"decision.reasons":  {"Redenen", "Reasons"},
+	"decision.trace":    {"Spoor: elke regel, zijn uitkomst en de waarden die hij las", "Trace: every rule, its outcome and the values it read"},
+	"decision.steps":    {"stappen", "steps"},
+	"decision.holds":    {"geldt", "holds"},
+	"decision.holdsnot": {"geldt niet", "does not hold"},
+	"decision.until":    {"tot", "to"},
+	"problem.request":   {"Verzoek", "Request"},
+
+	"reform.title":          {"Hervormingslab", "Reform lab"},
+	"reform.lead":           {"Wijzig parameters vanaf een datum en regels in de editor, lees de hervorming als YAML, en vergelijk de uitkomsten over een populatie met het analistenrapport.", "Change parameters from a date and rules in the editor, read the reform as YAML, and compare the outcomes over a population in the analyst's report."},
+	"reform.about":          {"De hervorming", "The reform"},
+	"reform.name":           {"Naam", "Name"},
+	"reform.cite":           {"Bron of motivering", "Citation or rationale"},
+	"reform.defaultname":    {"mijn hervorming", "my reform"},
+	"reform.defaultcite":    {"hypothetisch beleidsvoorstel", "hypothetical policy proposal"},
+	"reform.params":         {"Parameters", "Parameters"},
+	"reform.paramshelp":     {"Een nieuwe waarde vanaf een datum; de rest van de tijdlijn blijft.", "A new value from a date; the rest of the timeline stays."},
+	"reform.param":          {"Parameter", "Parameter"},
+	"reform.from":           {"Vanaf", "From"},
+	"reform.value":          {"Nieuwe waarde", "New value"},
+	"reform.remove":         {"Verwijder", "Remove"},
+	"reform.addparam":       {"Parameter wijzigen", "Change a parameter"},
+	"reform.rules":          {"Regels", "Rules"},
+	"reform.ruleshelp":      {"YAML met replace_rules, add_rules of disable_rules; fouten verschijnen terwijl u typt, op hun regel.", "YAML with replace_rules, add_rules or disable_rules; problems show as you type, on their line."},
+	"reform.pick":           {"Begin van een regel", "Start from a rule"},
+	"reform.insert":         {"Invoegen", "Insert"},
+	"reform.editor":         {"Regels van de hervorming (YAML)", "The reform's rules (YAML)"},
+	"reform.population":     {"Populatie", "Population"},
+	"reform.sample":         {"Voorbeeldpopulatie", "Sample population"},
+	"reform.cases":          {"synthetische gevallen", "synthetic cases"},
+	"reform.downloadsample": {"downloaden", "download"},
+	"reform.upload":         {"Eigen populatie (JSON lines)", "Own population (JSON lines)"},
+	"reform.file":           {"Bestand", "File"},
+	"reform.run":            {"Vergelijk", "Compare"},
+	"reform.download":       {"Hervorming downloaden", "Download the reform"},
+	"reform.yaml":           {"De hervorming als YAML", "The reform as YAML"},
+	"reform.report":         {"Vergelijking", "Comparison"},
+	"reform.noreport":       {"Nog geen vergelijking.", "No comparison yet."},
+
+	"scenarios.title":     {"Scenario's uitvoeren", "Run scenarios"},
+	"scenarios.lead":      {"Laad of plak scenariobestanden: elk scenario slaagt of faalt, met het verschil en het commando dat het herhaalt.", "Upload or paste scenario files: each scenario passes or fails, with the difference and the command that reproduces it."},
+	"scenarios.files":     {"Scenariobestanden", "Scenario files"},
+	"scenarios.paste":     {"Of plak een scenariobestand", "Or paste a scenario file"},
+	"scenarios.run":       {"Uitvoeren", "Run"},
+	"scenarios.junit":     {"JUnit downloaden", "Download JUnit"},
+	"scenarios.results":   {"Resultaat", "Results"},
+	"scenarios.noresult":  {"Nog niets uitgevoerd.", "Nothing run yet."},
+	"scenarios.none":      {"geef minstens één scenariobestand", "give at least one scenario file"},
+	"scenarios.passed":    {"geslaagd", "passed"},
+	"scenarios.failed":    {"gefaald", "failed"},
+	"scenarios.pass":      {"geslaagd", "pass"},
+	"scenarios.fail":      {"gefaald", "fail"},
+	"scenarios.want":      {"verwacht", "want"},
+	"scenarios.got":       {"gekregen", "got"},
+	"scenarios.reproduce": {"Herhalen:", "Reproduce:"},
+
+	// The script's words.
+	"js.checking":   {"controleren…", "checking…"},
+	"js.valid":      {"geldig", "valid"},
+	"js.problems":   {"problemen", "problems"},
+	"js.noproblem":  {"geen problemen: de hervorming laadt en compileert", "no problems: the reform loads and compiles"},
+	"js.warnings":   {"waarschuwingen", "warnings"},
+	"js.deciding":   {"beslissen…", "deciding…"},
+	"js.running":    {"uitvoeren…", "running…"},
+	"js.comparing":  {"vergelijken…", "comparing…"},
+	"js.reportdone": {"Het rapport staat hieronder.", "The report is below."},
+	"js.nofile":     {"kies een bestand", "choose a file"},
+	"js.failed":     {"mislukt", "failed"},
+	"js.now":        {"nu", "now"},
+	"js.unknown":    {"onbekende parameter", "unknown parameter"},
+	"js.line":       {"regel", "line"},
+	"js.reformline": {"in de hervorming, regel", "in the reform, line"},
+	"js.invalid":    {"ongeldige waarde", "invalid value"},
+}
+
+// The labels of the case document's sections and fields.
+func init() {
+	for k, v := range map[string][2]string{
+		"person": {"Persoon", "Person"}, "household": {"Gezin", "Household"}, "trajectory": {"Traject", "Trajectory"},
+		"request": {"Aanvraag (opdracht)", "Request (assignment)"}, "organiser": {"Organisator", "Organiser"},
+		"cheque": {"Cheques", "Cheques"}, "purchase": {"Aankoop", "Purchase"}, "community_service": {"Gemeenschapsdienst", "Community service"},
+		"person.domicile_region": {"Woonplaats (gewest)", "Domicile (region)"}, "person.registered_jobseeker": {"Ingeschreven werkzoekende", "Registered jobseeker"},
+		"person.income": {"Inkomen", "Income"}, "person.jobseeking_since": {"Werkzoekend sinds", "Jobseeking since"},
+		"person.social_economy_highest":      {"Sociale economie is het hoogst haalbare", "Social economy is the highest attainable"},
+		"person.faster_route_available":      {"Een sneller traject naar werk past", "A faster route to work fits"},
+		"person.pwa_agreement_on_2017_09_30": {"PWA-overeenkomst op 30-09-2017", "PWA agreement on 2017-09-30"},
+		"person.interim_days_last_28":        {"Interimdagen in de laatste 28 dagen", "Interim days in the last 28"},
+		"person.incapacity_recognised":       {"Erkend arbeidsongeschikt (RIZIV)", "Recognised unfit for work (RIZIV)"},
+		"person.medical_adviser_consent":     {"Toestemming van de adviserend arts", "Consent of the medical adviser"},
+		"person.community_service_exemption": {"Vrijstelling van gemeenschapsdienst", "Exemption from community service"},
+		"household.partner":                  {"Partner", "Partner"}, "household.partner.income": {"Inkomen van de partner", "Partner's income"},
+		"household.partner.registered_jobseeker": {"Partner ingeschreven als werkzoekende", "Partner registered as jobseeker"},
+		"household.ocmw_option":                  {"Keuze van het OCMW", "The OCMW's option"}, "household.vdab_consulted": {"VDAB geraadpleegd", "VDAB consulted"},
+		"trajectory.start": {"Start", "Start"}, "trajectory.end": {"Einde", "End"}, "trajectory.end_reason": {"Reden van het einde", "Reason it ended"},
+		"trajectory.evaluations": {"Evaluaties gehouden", "Evaluations held"}, "trajectory.last_activity": {"Laatste dag met wijk-werk", "Last day with wijk-werk"},
+		"trajectory.hours":       {"Uren per maand al geregistreerd", "Hours per month already registered"},
+		"trajectory.suspensions": {"Schorsingen", "Suspensions"}, "trajectory.agreement": {"Afsprakenblad", "Agreement"},
+		"trajectory.agreement.competences_acquired":   {"Verworven competenties", "Competences acquired"},
+		"trajectory.agreement.competences_to_acquire": {"Te verwerven competenties", "Competences to acquire"},
+		"trajectory.agreement.duration_months":        {"Duur (maanden)", "Duration (months)"},
+		"trajectory.agreement.hours_plan":             {"Urenplan", "Hours plan"}, "trajectory.agreement.next_steps": {"Volgende stappen", "Next steps"},
+		"trajectory.agreement.preferred_activities": {"Voorkeursactiviteiten", "Preferred activities"},
+		"request.date": {"Datum", "Date"}, "request.minutes": {"Duur (minuten)", "Duration (minutes)"}, "request.km": {"Afstand heen en terug (km)", "Round trip (km)"},
+		"request.activity": {"Activiteit", "Activity"}, "request.user": {"Gebruiker", "User"},
+		"request.user.type": {"Soort gebruiker", "User type"}, "request.user.region": {"Gewest van de gebruiker", "User's region"},
+		"request.user.municipality": {"Gemeente", "Municipality"},
+		"organiser.cheque_price":    {"Prijs van een cheque", "Price of a cheque"}, "organiser.inhabitants": {"Inwoners", "Inhabitants"},
+		"organiser.activities": {"Aangeboden activiteiten", "Activities offered"}, "organiser.price_decisions": {"Prijsbeslissingen", "Price decisions"},
+		"cheque.issued": {"Uitgegeven op", "Issued on"},
+		"purchase.date": {"Datum", "Date"}, "purchase.count": {"Aantal cheques", "Number of cheques"}, "purchase.unit_price": {"Prijs per cheque", "Price per cheque"},
+		"purchase.buyer": {"Koper", "Buyer"}, "purchase.service_cheques_amount": {"Bedrag dienstencheques dat jaar", "Service cheques that year"},
+		"community_service.start": {"Start", "Start"}, "community_service.end": {"Einde", "End"},
+		"community_service.hours_per_month": {"Uren per maand", "Hours per month"}, "community_service.host_type": {"Soort gastorganisatie", "Host type"},
+		"community_service.mentor_certified": {"Mentor gecertificeerd", "Mentor certified"},
+		"community_service.fiche_signed_by":  {"Fiche ondertekend door", "Fiche signed by"},
+	} {
+		uiText["field."+k] = v
+	}
+}
+
+// tr is the interface's word for key in language l ("nl" or "en"); the key
+// itself when there is none (TestUIText keeps that from happening).
+func tr(l, key string) string {
+	t, ok := uiText[key]
+	if !ok {
+		return key
+	}
+	if l == "en" {
+		return t[1]
+	}
+	return t[0]
+}
+
+// scriptText is the js.* words in language l, as JSON for the script.
+func scriptText(l string) string {
+	m := map[string]string{}
+	for k := range uiText {
+		if name, ok := strings.CutPrefix(k, "js."); ok {
+			m[name] = tr(l, k)
+		}
+	}
+	b, _ := json.Marshal(m)
+	return string(b)
+}
