@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	wk "github.com/openwijkwerken/wijkwerken"
@@ -14,68 +13,62 @@ import (
 )
 
 func cmdEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := newFlags("eval", "[--date D] [--json] [--trace] [--lang nl|en] FILE|-", stderr)
+	fs := newFlags("eval", "[--date D] [--json] [--trace] [--lang nl|en] FILE|-", stdout, stderr)
 	var rf rulebookFlags
 	rf.register(fs)
 	dateFlag := fs.String("date", "", "decision `date` YYYY-MM-DD (default: the file's date:, else request.date)")
 	asJSON := fs.Bool("json", false, "write the decision as JSON (the paths scenarios address)")
-	trace := fs.Bool("trace", false, "with --json: include the full trace")
-	lang := fs.String("lang", "en", "language of messages: nl or en")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return exitCommand
+	trace := fs.Bool("trace", false, "include the full trace: every rule evaluated, with the parameters it read")
+	lang := fs.String("lang", "en", "language of the text: `nl` or en")
+	pos, code, ok := fs.parse(args)
+	if !ok {
+		return code
 	}
 	if len(pos) != 1 {
-		fs.Usage()
-		return exitCommand
+		return fs.usage("give one case file, or - for standard input")
 	}
 	if *lang != "nl" && *lang != "en" {
-		fmt.Fprintf(stderr, "wijkwerken eval: --lang %q: want nl or en\n", *lang)
-		return exitCommand
+		return fs.fail("--lang %q: want nl or en", *lang)
 	}
-	name := pos[0]
-	var data []byte
-	if name == "-" {
-		data, err = io.ReadAll(stdin)
-		name = "<stdin>"
-	} else {
-		data, err = os.ReadFile(name)
+	var date wk.Date
+	if *dateFlag != "" {
+		var err error
+		if date, err = wk.ParseDate(*dateFlag); err != nil {
+			return fs.fail("--date: %v", err)
+		}
 	}
+	in := rf.inputs(stdin)
+	data, name, err := in.read(pos[0])
 	if err != nil {
 		report(stderr, err)
-		return exitBroken
+		return exitInput
 	}
 	c, fileDate, err := readCaseFile(name, data)
 	if err != nil {
 		report(stderr, err)
-		return exitBroken
+		return exitInput
 	}
-	date := fileDate
-	if *dateFlag != "" {
-		if date, err = wk.ParseDate(*dateFlag); err != nil {
-			fmt.Fprintf(stderr, "wijkwerken eval: --date: %v\n", err)
-			return exitCommand
-		}
+	if date.IsZero() {
+		date = fileDate
 	}
 	if date.IsZero() && c.Request != nil {
 		date = c.Request.Date
 	}
 	if date.IsZero() {
-		fmt.Fprintln(stderr, "wijkwerken eval: no decision date: give --date YYYY-MM-DD (or date: in the file)")
-		return exitCommand
+		return fs.fail("no decision date: give --date YYYY-MM-DD (or date: in the file)")
 	}
-	rb, err := rf.load()
+	rb, err := rf.load(in)
 	if err != nil {
 		report(stderr, err)
-		return exitBroken
+		return exitInput
 	}
 	eng, err := decision.New(rb)
 	if err != nil {
 		report(stderr, err)
-		return exitBroken
+		return exitInput
 	}
 	var opts []wk.Option
-	if !*asJSON || *trace {
+	if *trace {
 		opts = append(opts, wk.WithTrace())
 	}
 	res, err := eng.Decide(date, c, opts...)
@@ -84,7 +77,7 @@ func cmdEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitFail
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
+		enc := json.NewEncoder(raw(stdout))
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(res); err != nil {
 			report(stderr, err)
@@ -138,8 +131,24 @@ func readCaseFile(name string, data []byte) (*dossier.Case, wk.Date, error) {
 	return c, date, err
 }
 
+// evalLabels are the words of eval's text, by language.
+var evalLabels = map[string]map[string]string{
+	"en": {
+		"decision": "Decision on %s (rulebook: %s)", "why": "why", "undecided": "%s could not be decided: %v",
+		"rules": "rules evaluated", "hint": "(every rule evaluated, with the parameters it read: --trace)",
+	},
+	"nl": {
+		"decision": "Beslissing op %s (regelboek: %s)", "why": "waarom", "undecided": "%s kon niet beslist worden: %v",
+		"rules": "geëvalueerde regels", "hint": "(elke geëvalueerde regel, met de parameters die ze las: --trace)",
+	},
+}
+
+// writeDecision writes the decision for people: the outputs per area, the
+// reasons with their messages and citations, and the trace when the
+// decision has one (--trace).
 func writeDecision(w io.Writer, rb *wk.Rulebook, res *decision.Result, lang string) {
-	fmt.Fprintf(w, "Decision on %s (rulebook: %s)\n", res.Date, rb.Name())
+	l := evalLabels[lang]
+	fmt.Fprintf(w, l["decision"]+"\n", res.Date, rb.Name())
 	var cur string
 	for _, p := range res.Computed() {
 		area, field, _ := strings.Cut(p, ".")
@@ -151,7 +160,7 @@ func writeDecision(w io.Writer, rb *wk.Rulebook, res *decision.Result, lang stri
 		fmt.Fprintf(w, "  %-22s %s\n", field, decision.FormatValue(v))
 	}
 	if reasons := res.Reasons(); len(reasons) > 0 {
-		fmt.Fprintln(w, "\nwhy")
+		fmt.Fprintf(w, "\n%s\n", l["why"])
 		for _, r := range reasons {
 			msg := r.Message.EN
 			if lang == "nl" {
@@ -161,10 +170,12 @@ func writeDecision(w io.Writer, rb *wk.Rulebook, res *decision.Result, lang stri
 		}
 	}
 	for _, ae := range res.Errors {
-		fmt.Fprintf(w, "\n%s could not be decided: %v\n", ae.Area, ae.Err)
+		fmt.Fprintf(w, "\n"+l["undecided"]+"\n", ae.Area, ae.Err)
 	}
 	if res.Trace != nil && len(res.Trace.Steps) > 0 {
-		fmt.Fprintln(w, "\nrules evaluated")
+		fmt.Fprintf(w, "\n%s\n", l["rules"])
 		res.Trace.Format(w, lang)
+	} else {
+		fmt.Fprintf(w, "\n%s\n", l["hint"])
 	}
 }

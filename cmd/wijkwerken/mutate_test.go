@@ -279,11 +279,11 @@ func TestMutateInterrupted(t *testing.T) {
 	saved := interrupt
 	defer func() { interrupt = saved }()
 	interrupt = func() (context.Context, context.CancelFunc) {
-		ctx, cancel := context.WithCancel(context.Background())
-		cancel()
-		return ctx, cancel
+		ctx, cancel := context.WithCancelCause(context.Background())
+		cancel(&interruptedError{sig: os.Interrupt})
+		return ctx, func() {}
 	}
 	code, _, errs := runCLI(t, "mutate", "--rulebook", tinyRulebook, tinyScenarios)
-	assert.Equal(t, 2, code)
-	assert.Contains(t, errs, "interrupted")
+	assert.Equal(t, 130, code, "128 + SIGINT, as shells report it")
+	assert.Contains(t, errs, "interrupted by SIGINT")
 }
