@@ -25,10 +25,13 @@ func entryID(file string, f map[string]*yaml.Node, n *yaml.Node, ps *Problems) s
 
 // peekID returns the id: of an entry before its fields are checked, so that
 // every problem of the entry can name it.
-func peekID(n *yaml.Node) string {
+func peekID(n *yaml.Node) string { return peekKey(n, "id") }
+
+// peekKey returns the value of key in mapping n, or "".
+func peekKey(n *yaml.Node, key string) string {
 	if n.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			if n.Content[i].Value == "id" {
+			if n.Content[i].Value == key && n.Content[i+1].Kind == yaml.ScalarNode {
 				return n.Content[i+1].Value
 			}
 		}

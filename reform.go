@@ -124,7 +124,7 @@ func readReform(file string, data []byte, ps *Problems) *Reform {
 	}
 	each("set", func(n *yaml.Node) {
 		before := ps.errors()
-		ff := fields(file, n, "", ps, "param", "from", "to", "value", "cite", "sources")
+		ff := fields(file, n, peekKey(n, "param"), ps, "param", "from", "to", "value", "cite", "sources")
 		c := ParamChange{Pos: Position{File: file, Line: n.Line}, raw: ff["value"]}
 		c.Param, _ = scalar(file, ff["param"], "", "param", ps)
 		if c.Param == "" {
@@ -159,7 +159,7 @@ func readReform(file string, data []byte, ps *Problems) *Reform {
 	})
 	each("disable_rules", func(n *yaml.Node) {
 		before := ps.errors()
-		ff := fields(file, n, "", ps, "rule", "from", "to")
+		ff := fields(file, n, peekKey(n, "rule"), ps, "rule", "from", "to")
 		d := RuleDisable{Pos: Position{File: file, Line: n.Line}}
 		d.Rule, _ = scalar(file, ff["rule"], "", "rule", ps)
 		if d.Rule == "" {
@@ -264,14 +264,14 @@ func (rb *Rulebook) apply(rf *Reform, ps *Problems) *Rulebook {
 		if c.raw != nil {
 			v, err := nodeValue(c.raw, p.Kind)
 			if err != nil {
-				problem(Position{File: file, Line: c.raw.Line}, c.Param, "value: %v (the parameter is a %s)", err, p.Kind)
+				problem(Position{File: file, Line: c.raw.Line}, c.Param, "value: %v (the parameter is %s)", err, kindWithArticle(p.Kind))
 				continue
 			}
 			val = v
 		} else if c.broken {
 			continue // reported: the entry has no value
 		} else if val.Kind() != p.Kind {
-			problem(c.Pos, c.Param, "value %s is a %s, the parameter a %s", val, val.Kind(), p.Kind)
+			problem(c.Pos, c.Param, "value %s is %s, the parameter %s", val, kindWithArticle(val.Kind()), kindWithArticle(p.Kind))
 			continue
 		}
 		if c.broken {
@@ -345,6 +345,15 @@ func (rb *Rulebook) apply(rf *Reform, ps *Problems) *Rulebook {
 	out := build(name, params, rules, ps)
 	out.reforms = append(append([]string(nil), rb.reforms...), rf.Name)
 	return out
+}
+
+// kindWithArticle names a kind of value as a sentence does: "an integer",
+// "a decimal".
+func kindWithArticle(k Kind) string {
+	if s := k.String(); s != "" && strings.ContainsRune("aeiou", rune(s[0])) {
+		return "an " + s
+	}
+	return "a " + k.String()
 }
 
 func keys(m map[string]*Parameter) []string {
