@@ -162,7 +162,7 @@ func cmdBulk(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := interrupt()
 	defer stop()
-	release := stopReadingOn(ctx, file)
+	r, release := interruptible(ctx, r)
 	prog := newProgress("bulk", r, stderr, !*quiet && isTerminal(raw(stderr)))
 	st, err := eng.Stream(ctx, prog, raw(stdout), o)
 	prog.Close()

@@ -119,7 +119,7 @@ func cmdCompare(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var firstErrs []compare.LineError
 	ctx, stop := interrupt()
 	defer stop()
-	release := stopReadingOn(ctx, file)
+	r, release := interruptible(ctx, r)
 	prog := newProgress("compare", r, stderr, !*quiet && isTerminal(raw(stderr)))
 	if *sweep != "" {
 		var sr *compare.SweepReport

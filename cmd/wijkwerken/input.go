@@ -109,10 +109,27 @@ func openRegular(name string, stream bool) (*os.File, error) {
 	default:
 		f.Close()
 		if stream {
-			return nil, fmt.Errorf("%s: not a regular file or a pipe (%s)", name, m.Type())
+			return nil, fmt.Errorf("%s: not a regular file or a pipe, but %s", name, fileKind(m))
 		}
-		return nil, fmt.Errorf("%s: not a regular file (%s); give - to read standard input", name, m.Type())
+		return nil, fmt.Errorf("%s: not a regular file, but %s; give - to read standard input", name, fileKind(m))
 	}
+}
+
+// fileKind names what a file that is not regular is.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeCharDevice != 0:
+		return "a character device"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m.IsDir():
+		return "a directory"
+	}
+	return "a special file"
 }
 
 func readLimited(r io.Reader, name string, max int64) ([]byte, error) {
@@ -171,7 +188,7 @@ func (l *limitFS) ReadFile(name string) ([]byte, error) {
 		return nil, err
 	}
 	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file (%s)", name, st.Mode().Type())
+		return nil, fmt.Errorf("%s: not a regular file, but %s", name, fileKind(st.Mode()))
 	}
 	l.in.files = append(l.in.files, filepath.Join(l.root, filepath.FromSlash(name)))
 	return readLimited(f, name, l.in.max)

@@ -133,3 +133,11 @@ func writeAt(t *testing.T, dir, name, content string) string {
 	require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
 	return p
 }
+
+// readRepoFile reads a file of the repository by its path from the root.
+func readRepoFile(t *testing.T, name string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("../..", name))
+	require.NoError(t, err)
+	return string(data)
+}

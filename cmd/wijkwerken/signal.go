@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 )
 
 // interruptedError is the cause of a run's context when a signal stopped
@@ -70,21 +70,30 @@ func interrupted(ctx context.Context) (msg string, code int, ok bool) {
 	return fmt.Sprint(context.Cause(ctx)), exitInterrupted, true
 }
 
-// stopReadingOn makes a blocked read of f return once ctx is done, so that
-// a command reading a pipe or a terminal stops on a signal without
-// waiting for more input (where the file supports deadlines: pipes and
-// terminals on Unix). It returns a function that releases it.
-func stopReadingOn(ctx context.Context, f *os.File) (release func()) {
-	if f == nil {
-		return func() {}
+// interruptible returns a reader of r that stops, with ctx's cause, once
+// ctx is done, so that a command reading a pipe or a terminal stops on a
+// signal without waiting for more input: a goroutine reads r, and the
+// reader returned is closed on cancellation (the goroutine, blocked in its
+// read, ends with the process). A regular file is returned as it is: its
+// reads never wait. release frees the watch once the reading is over.
+func interruptible(ctx context.Context, r io.Reader) (_ io.Reader, release func()) {
+	if f, ok := r.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+			return r, func() {}
+		}
 	}
+	pr, pw := io.Pipe()
+	go func() {
+		_, err := io.Copy(pw, r)
+		pw.CloseWithError(err)
+	}()
 	done := make(chan struct{})
 	go func() {
 		select {
 		case <-ctx.Done():
-			f.SetReadDeadline(time.Now()) // an error: the file has no deadlines
+			pr.CloseWithError(context.Cause(ctx))
 		case <-done:
 		}
 	}()
-	return func() { close(done) }
+	return pr, func() { close(done) }
 }

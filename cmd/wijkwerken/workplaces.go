@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"slices"
 	"strings"
 
 	wk "github.com/openwijkwerken/wijkwerken"
@@ -136,9 +137,39 @@ func checkRegisterKeys(file string, data []byte) error {
 	if len(doc.Content) == 0 {
 		return fmt.Errorf("%s: empty file: want a register of learning workplaces (authority:, workplaces:, mentors:)", file)
 	}
+	root, t := doc.Content[0], reflect.TypeFor[placement.Register]()
+	if root.Kind == yaml.MappingNode && !hasAnyKey(root, t) {
+		var found []string
+		for i := 0; i+1 < len(root.Content); i += 2 {
+			found = append(found, root.Content[i].Value)
+		}
+		return fmt.Errorf("%s: not a register of learning workplaces: it has none of %s (it has %s)", file, strings.Join(yamlKeys(t), ", "), strings.Join(found, ", "))
+	}
 	var ps wk.Problems
-	checkKeys(file, doc.Content[0], reflect.TypeFor[placement.Register](), "the register", &ps)
+	checkKeys(file, root, t, "the register", &ps)
 	return ps.Err()
+}
+
+// yamlKeys lists the keys of struct t in a file: its fields' yaml names.
+func yamlKeys(t reflect.Type) []string {
+	var names []string
+	for i := range t.NumField() {
+		if name, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ","); name != "" && name != "-" {
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
+// hasAnyKey reports whether mapping n has one of the keys of struct t.
+func hasAnyKey(n *yaml.Node, t reflect.Type) bool {
+	keys := yamlKeys(t)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if slices.Contains(keys, n.Content[i].Value) {
+			return true
+		}
+	}
+	return false
 }
 
 func checkKeys(file string, n *yaml.Node, t reflect.Type, what string, ps *wk.Problems) {
@@ -166,12 +197,11 @@ func checkKeys(file string, n *yaml.Node, t reflect.Type, what string, ps *wk.Pr
 			return
 		}
 		fields := map[string]reflect.Type{}
-		var names []string
+		names := yamlKeys(t)
 		for i := range t.NumField() {
 			f := t.Field(i)
 			if name, _, _ := strings.Cut(f.Tag.Get("yaml"), ","); name != "" && name != "-" {
 				fields[name] = f.Type
-				names = append(names, name)
 			}
 		}
 		for i := 0; i+1 < len(n.Content); i += 2 {
@@ -183,9 +213,6 @@ func checkKeys(file string, n *yaml.Node, t reflect.Type, what string, ps *wk.Pr
 					msg += fmt.Sprintf(" (did you mean %q?)", s)
 				} else {
 					msg += " (want " + strings.Join(names, ", ") + ")"
-				}
-				if what == "the register" {
-					msg += ": is this a register of learning workplaces?"
 				}
 				ps.Error(wk.Position{File: file, Line: k.Line, Column: k.Column}, "", "%s", msg)
 				continue
