@@ -3,9 +3,11 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
+	"strings"
 
 	wk "github.com/openwijkwerken/wijkwerken"
 	"github.com/openwijkwerken/wijkwerken/decision"
@@ -175,7 +177,7 @@ func cmdBulk(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%d cases (%d errors) in %s: %.0f cases/s\n", st.Cases, st.Errors, st.Elapsed.Round(1e6), st.PerSecond())
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "wijkwerken bulk: %s: %v\n", displayName(pos[0]), err)
+		fmt.Fprintf(stderr, "wijkwerken bulk: %s\n", streamError(displayName(pos[0]), int64(maxLine), err))
 		return exitInput
 	}
 	if st.Cases > 0 && st.Errors == st.Cases {
@@ -192,4 +194,14 @@ func displayName(name string) string {
 		return stdinName
 	}
 	return name
+}
+
+// streamError says what stopped the reading of a stream: a line over the
+// limit with the flag that raises it.
+func streamError(name string, maxLine int64, err error) string {
+	if errors.Is(err, bufio.ErrTooLong) {
+		where := strings.TrimSuffix(err.Error(), ": "+bufio.ErrTooLong.Error())
+		return fmt.Sprintf("%s: %s is longer than the limit of %s (raise it with --max-line-bytes)", name, where, formatBytes(maxLine))
+	}
+	return fmt.Sprintf("%s: %v", name, err)
 }

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -137,6 +139,10 @@ func cmdCompare(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if msg, code, stopped := interrupted(ctx); stopped {
 		fmt.Fprintf(stderr, "wijkwerken compare: %s: no report written\n", msg)
 		return code
+	}
+	if errors.Is(err, bufio.ErrTooLong) {
+		fmt.Fprintf(stderr, "wijkwerken compare: %s\n", streamError(displayName(pos[0]), int64(maxLine), err))
+		return exitInput
 	}
 	if err != nil {
 		report(stderr, err)

@@ -181,3 +181,16 @@ func nonEmptyLines(s string) int {
 	}
 	return n
 }
+
+// A stream is read line by line, each line bounded by --max-line-bytes.
+func TestStreamLineLimit(t *testing.T) {
+	pop := "../../compare/testdata/small.jsonl"
+	code, out, errs := runCLI(t, "compare", "--max-line-bytes", "100", "--reform", "../../examples/reform/cap-80-2027.yaml", pop)
+	assert.Equal(t, 2, code)
+	assert.Empty(t, out)
+	assert.Equal(t, "wijkwerken compare: "+pop+": line 1 is longer than the limit of 100 bytes (raise it with --max-line-bytes)\n", errs)
+	code, _, errs = runCLI(t, "compare", "--max-line-bytes", "64KiB", "--reform", "../../examples/reform/cap-80-2027.yaml", pop)
+	assert.Equal(t, 0, code, errs)
+	code, _, _ = runCLI(t, "bulk", "-q", "--max-line-bytes", "100", pop)
+	assert.Equal(t, 2, code)
+}

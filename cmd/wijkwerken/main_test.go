@@ -515,7 +515,7 @@ func TestProgress(t *testing.T) {
 	require.NoError(t, err)
 	defer f.Close()
 	var errOut bytes.Buffer
-	p := newProgress("bulk", f, &errOut, true)
+	p := newProgress("bulk", f, newEscaper(&errOut), true) // stderr as run gives it
 	_, err = io.ReadAll(p)
 	require.NoError(t, err)
 	assert.Regexp(t, `^bulk: 3 cases read \(100% of the input\), \d+ cases/s$`, p.line())
