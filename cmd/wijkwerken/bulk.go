@@ -111,7 +111,7 @@ func cmdBulk(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlags("bulk", "[--date D] [--workers K] [--explain] [--trace] [--quiet] FILE|-", stdout, stderr)
 	var rf rulebookFlags
 	rf.register(fs)
-	dateFlag := fs.String("date", "", "decide every case on this `date` (default: each line's date, else request.date)")
+	dateFlag := fs.dateVar("date", "decide every case on this `date` (default: each line's date, else request.date)")
 	workers := workersFlag(fs, "cases decided")
 	trace := fs.Bool("trace", false, "include each decision's trace")
 	explain := fs.Bool("explain", false, "include each decision's reasons in full (messages, rules, citations)")
@@ -131,12 +131,7 @@ func cmdBulk(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	var o decision.StreamOptions
 	o.Workers, o.Explain, o.MaxLine = *workers, *explain, int(min(int64(maxLine), int64(math.MaxInt32)))
-	if *dateFlag != "" {
-		var err error
-		if o.Date, err = wk.ParseDate(*dateFlag); err != nil {
-			return fs.fail("--date: %v", err)
-		}
-	}
+	o.Date = *dateFlag
 	if *trace {
 		o.Options = append(o.Options, wk.WithTrace())
 	}

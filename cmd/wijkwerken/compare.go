@@ -10,7 +10,6 @@ import (
 	"sort"
 	"strings"
 
-	wk "github.com/openwijkwerken/wijkwerken"
 	"github.com/openwijkwerken/wijkwerken/compare"
 	"github.com/openwijkwerken/wijkwerken/decision"
 )
@@ -22,7 +21,7 @@ func cmdCompare(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlags("compare", use, stdout, stderr)
 	var rf rulebookFlags
 	rf.register(fs)
-	dateFlag := fs.String("date", "", "decide every case on this `date` (default: each line's date, else request.date)")
+	dateFlag := fs.dateVar("date", "decide every case on this `date` (default: each line's date, else request.date)")
 	sweep := fs.String("sweep", "", "vary a parameter: `PARAM=LO:HI:STEP` or PARAM=V1,V2,... (on top of the reforms)")
 	asJSON := fs.Bool("json", false, "write the report as JSON")
 	asCSV := fs.Bool("csv", false, "write the report as CSV")
@@ -62,11 +61,7 @@ func cmdCompare(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if *examples == 0 {
 		o.Examples = -1
 	}
-	if *dateFlag != "" {
-		if o.Date, err = wk.ParseDate(*dateFlag); err != nil {
-			return fail("--date: %v", err)
-		}
-	}
+	o.Date = *dateFlag
 	in := rf.inputs(stdin)
 	base, err := (&rulebookFlags{dir: rf.dir}).load(in)
 	if err != nil {

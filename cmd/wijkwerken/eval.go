@@ -16,10 +16,10 @@ func cmdEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlags("eval", "[--date D] [--json] [--trace] [--lang nl|en] FILE|-", stdout, stderr)
 	var rf rulebookFlags
 	rf.register(fs)
-	dateFlag := fs.String("date", "", "decision `date` YYYY-MM-DD (default: the file's date:, else request.date)")
+	dateFlag := fs.dateVar("date", "decision `date` YYYY-MM-DD (default: the file's date:, else request.date)")
 	asJSON := fs.Bool("json", false, "write the decision as JSON (the paths scenarios address)")
 	trace := fs.Bool("trace", false, "include the full trace: every rule evaluated, with the parameters it read")
-	lang := fs.String("lang", "en", "language of the text: `nl` or en")
+	lang := fs.langVar()
 	pos, code, ok := fs.parse(args)
 	if !ok {
 		return code
@@ -27,16 +27,7 @@ func cmdEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(pos) != 1 {
 		return fs.usage("give one case file, or - for standard input")
 	}
-	if *lang != "nl" && *lang != "en" {
-		return fs.fail("--lang %q: want nl or en", *lang)
-	}
-	var date wk.Date
-	if *dateFlag != "" {
-		var err error
-		if date, err = wk.ParseDate(*dateFlag); err != nil {
-			return fs.fail("--date: %v", err)
-		}
-	}
+	date := *dateFlag
 	in := rf.inputs(stdin)
 	data, name, err := in.read(pos[0])
 	if err != nil {

@@ -269,3 +269,54 @@ func checkWorkers(n int) string {
 	}
 	return ""
 }
+
+// dateVar registers a flag holding a civil date, YYYY-MM-DD: a bad date is
+// a usage error when the flags are parsed. The date is zero when the flag
+// is not given.
+func (f *flagSet) dateVar(name, usage string) *wk.Date {
+	v := new(dateValue)
+	f.Var(v, name, usage)
+	return &v.d
+}
+
+type dateValue struct{ d wk.Date }
+
+func (v *dateValue) String() string {
+	if v == nil || v.d.IsZero() {
+		return ""
+	}
+	return v.d.String()
+}
+
+func (v *dateValue) Set(s string) error {
+	d, err := wk.ParseDate(s)
+	if err != nil {
+		return err
+	}
+	v.d = d
+	return nil
+}
+
+// langVar registers --lang: the language of a command's text, en or nl.
+func (f *flagSet) langVar() *string {
+	v := &langValue{lang: "en"}
+	f.Var(v, "lang", "language of the text: `nl` or en")
+	return &v.lang
+}
+
+type langValue struct{ lang string }
+
+func (v *langValue) String() string {
+	if v == nil {
+		return ""
+	}
+	return v.lang
+}
+
+func (v *langValue) Set(s string) error {
+	if s != "nl" && s != "en" {
+		return errors.New("want nl or en")
+	}
+	v.lang = s
+	return nil
+}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -276,13 +275,7 @@ func TestMutateReference(t *testing.T) {
 }
 
 func TestMutateInterrupted(t *testing.T) {
-	saved := interrupt
-	defer func() { interrupt = saved }()
-	interrupt = func() (context.Context, context.CancelFunc) {
-		ctx, cancel := context.WithCancelCause(context.Background())
-		cancel(&interruptedError{sig: os.Interrupt})
-		return ctx, func() {}
-	}
+	signalled(t, os.Interrupt)
 	code, _, errs := runCLI(t, "mutate", "--rulebook", tinyRulebook, tinyScenarios)
 	assert.Equal(t, 130, code, "128 + SIGINT, as shells report it")
 	assert.Contains(t, errs, "interrupted by SIGINT")

@@ -23,9 +23,9 @@ func cmdParams(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlags("params", "[--at D] [--lang nl|en] [--json]", stdout, stderr)
 	var rf rulebookFlags
 	rf.register(fs)
-	at := fs.String("at", "", "show only the values in force on `date` YYYY-MM-DD")
+	at := fs.dateVar("at", "show only the values in force on `date` YYYY-MM-DD")
 	asJSON := fs.Bool("json", false, "write JSON")
-	lang := fs.String("lang", "en", "language of the text: `nl` or en")
+	lang := fs.langVar()
 	pos, code, ok := fs.parse(args)
 	if !ok {
 		return code
@@ -33,16 +33,7 @@ func cmdParams(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(pos) > 0 {
 		return fs.usage("unexpected argument %q", pos[0])
 	}
-	if *lang != "nl" && *lang != "en" {
-		return fs.fail("--lang %q: want nl or en", *lang)
-	}
-	var date wk.Date
-	if *at != "" {
-		var err error
-		if date, err = wk.ParseDate(*at); err != nil {
-			return fs.fail("--at: %v", err)
-		}
-	}
+	date := *at
 	rb, err := rf.load(rf.inputs(stdin))
 	if err != nil {
 		report(stderr, err)
@@ -143,9 +134,9 @@ func cmdRules(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var rf rulebookFlags
 	rf.register(fs)
 	area := fs.String("area", "", "show only the rules of `area`")
-	at := fs.String("at", "", "show only the rules in force on `date` YYYY-MM-DD")
+	at := fs.dateVar("at", "show only the rules in force on `date` YYYY-MM-DD")
 	asJSON := fs.Bool("json", false, "write JSON")
-	lang := fs.String("lang", "en", "language of the text: `nl` or en")
+	lang := fs.langVar()
 	pos, code, ok := fs.parse(args)
 	if !ok {
 		return code
@@ -153,16 +144,7 @@ func cmdRules(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(pos) > 0 {
 		return fs.usage("unexpected argument %q", pos[0])
 	}
-	if *lang != "nl" && *lang != "en" {
-		return fs.fail("--lang %q: want nl or en", *lang)
-	}
-	var date wk.Date
-	if *at != "" {
-		var err error
-		if date, err = wk.ParseDate(*at); err != nil {
-			return fs.fail("--at: %v", err)
-		}
-	}
+	date := *at
 	rb, err := rf.load(rf.inputs(stdin))
 	if err != nil {
 		report(stderr, err)

@@ -100,16 +100,22 @@ func TestBulkStopsCleanlyOnSignal(t *testing.T) {
 	}
 }
 
+// signalled makes the commands of the test run as if sig had arrived
+// before they started.
+func signalled(t *testing.T, sig os.Signal) {
+	saved := interrupt
+	t.Cleanup(func() { interrupt = saved })
+	interrupt = func() (context.Context, context.CancelFunc) {
+		ctx, cancel := context.WithCancelCause(context.Background())
+		cancel(&interruptedError{sig: sig})
+		return ctx, func() {}
+	}
+}
+
 // compare stops on a signal without a report (a partial comparison would
 // mislead), with a clear message and exit 130.
 func TestCompareStopsOnSignal(t *testing.T) {
-	saved := interrupt
-	defer func() { interrupt = saved }()
-	interrupt = func() (context.Context, context.CancelFunc) {
-		ctx, cancel := context.WithCancelCause(context.Background())
-		cancel(&interruptedError{sig: os.Interrupt})
-		return ctx, func() {}
-	}
+	signalled(t, os.Interrupt)
 	html := t.TempDir() + "/r.html"
 	code, out, errs := runCLI(t, "compare", "--reform", "../../examples/reform/cap-80-2027.yaml", "--html", html, "../../compare/testdata/small.jsonl")
 	assert.Equal(t, 130, code)

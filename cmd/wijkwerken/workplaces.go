@@ -20,7 +20,7 @@ func cmdWorkplaces(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	fs := newFlags("workplaces", "[--date D] [--json] REGISTER|-", stdout, stderr)
 	var rf rulebookFlags
 	rf.register(fs)
-	dateFlag := fs.String("date", "", "`date` the signatories are read on (default: the first day of gemeenschapsdienst, community_service.start)")
+	dateFlag := fs.dateVar("date", "`date` the signatories are read on (default: the first day of gemeenschapsdienst, community_service.start)")
 	asJSON := fs.Bool("json", false, "write the report as JSON")
 	pos, code, ok := fs.parse(args)
 	if !ok {
@@ -29,13 +29,7 @@ func cmdWorkplaces(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	if len(pos) != 1 {
 		return fs.usage("give one register file, or - for standard input")
 	}
-	var date wk.Date
-	if *dateFlag != "" {
-		var err error
-		if date, err = wk.ParseDate(*dateFlag); err != nil {
-			return fs.fail("--date: %v", err)
-		}
-	}
+	date := *dateFlag
 	in := rf.inputs(stdin)
 	data, name, err := in.read(pos[0])
 	if err != nil {
