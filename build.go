@@ -17,8 +17,8 @@ import (
 func build(name string, params []*Parameter, rules []*Rule, ps *Problems) *Rulebook {
 	rb := &Rulebook{name: name, params: map[string]*Parameter{}, paramIdx: map[string]int{}}
 	for _, p := range params {
-		if p.ID == "" {
-			continue
+		if p.ID == "" || p.Kind == KindInvalid {
+			continue // reported: an entry without id or type
 		}
 		if prev, dup := rb.params[p.ID]; dup {
 			ps.Add(Problem{Pos: p.Pos, ID: p.ID, Msg: fmt.Sprintf("duplicate parameter id (first defined at %s)", prev.Pos)})
@@ -37,9 +37,16 @@ func build(name string, params []*Parameter, rules []*Rule, ps *Problems) *Ruleb
 		rb.paramOrder = append(rb.paramOrder, p.ID)
 	}
 	rb.rules = orderRules(rules, ps)
+	// Keep the rules an area can type-check: with problems elsewhere the
+	// rulebook is refused anyway (Load, Reform), and Lint type-checks what
+	// remains without reporting an expression's problems twice.
+	kept := rb.rules[:0]
 	for _, r := range rb.rules {
-		checkExpression(rb, r, ps)
+		if checkExpression(rb, r, ps) && r.compilable() {
+			kept = append(kept, r)
+		}
 	}
+	rb.rules = kept
 	return rb
 }
 
@@ -76,32 +83,37 @@ func orderRules(rules []*Rule, ps *Problems) []*Rule {
 }
 
 // checkExpression parses the rule's expression and checks the parameters it
-// reads. Types are checked when an area compiles the rule (see Compile).
-func checkExpression(rb *Rulebook, r *Rule, ps *Problems) {
+// reads, and reports whether it found no problem. Types are checked when an
+// area compiles the rule (see Compile).
+func checkExpression(rb *Rulebook, r *Rule, ps *Problems) bool {
 	src := r.Expression()
 	if strings.TrimSpace(src) == "" {
-		return
+		return false
 	}
 	if off, err := CheckExpressionSize(src); err != nil {
 		ps.Error(r.PositionOf(lineCol(src, runeOffset(src, off))), r.ID, "%v", err)
-		return
+		return false
 	}
 	tree, err := parser.Parse(src)
 	if err != nil {
 		ps.Add(exprProblem(r, err))
-		return
+		return false
 	}
+	ok := true
 	for _, ref := range paramRefs(tree.Node) {
 		pos := r.PositionOf(lineCol(src, ref.offset))
 		if ref.err != "" {
 			ps.Add(Problem{Pos: pos, ID: r.ID, Msg: ref.err})
+			ok = false
 			continue
 		}
-		if _, ok := rb.params[ref.id]; !ok {
+		if _, known := rb.params[ref.id]; !known {
 			e := &UnknownError{What: "parameter", ID: ref.id, Known: rb.paramOrder}
 			ps.Add(Problem{Pos: pos, ID: r.ID, Msg: e.Error()})
+			ok = false
 		}
 	}
+	return ok
 }
 
 type paramRef struct {

@@ -21,11 +21,24 @@ var (
 // with no paths, the files at the root of fsys are read. Every problem found
 // is reported at once in a *LoadError.
 func Load(fsys fs.FS, paths ...string) (*Rulebook, error) {
+	var ps Problems
+	rb, err := load(fsys, paths, &ps)
+	if err != nil {
+		return nil, err
+	}
+	if err := ps.Err(); err != nil {
+		return nil, err
+	}
+	return rb, nil
+}
+
+// load reads and builds a rulebook, recording every problem of its files
+// in ps; the error is one of reading them.
+func load(fsys fs.FS, paths []string, ps *Problems) (*Rulebook, error) {
 	files, err := listFiles(fsys, paths)
 	if err != nil {
 		return nil, err
 	}
-	var ps Problems
 	var params []*Parameter
 	var rules []*Rule
 	for _, f := range files {
@@ -33,7 +46,7 @@ func Load(fsys fs.FS, paths ...string) (*Rulebook, error) {
 		if err != nil {
 			return nil, err
 		}
-		p, r := parseRulebookFile(f, data, &ps)
+		p, r := parseRulebookFile(f, data, ps)
 		params = append(params, p...)
 		rules = append(rules, r...)
 	}
@@ -41,11 +54,7 @@ func Load(fsys fs.FS, paths ...string) (*Rulebook, error) {
 	if name == "" {
 		name = "."
 	}
-	rb := build(name, params, rules, &ps)
-	if err := ps.Err(); err != nil {
-		return nil, err
-	}
-	return rb, nil
+	return build(name, params, rules, ps), nil
 }
 
 func listFiles(fsys fs.FS, paths []string) ([]string, error) {

@@ -25,10 +25,13 @@ func entryID(file string, f map[string]*yaml.Node, n *yaml.Node, ps *Problems) s
 
 // peekID returns the id: of an entry before its fields are checked, so that
 // every problem of the entry can name it.
-func peekID(n *yaml.Node) string {
+func peekID(n *yaml.Node) string { return peekKey(n, "id") }
+
+// peekKey returns the value of key in mapping n, or "".
+func peekKey(n *yaml.Node, key string) string {
 	if n.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			if n.Content[i].Value == "id" {
+			if n.Content[i].Value == key && n.Content[i+1].Kind == yaml.ScalarNode {
 				return n.Content[i+1].Value
 			}
 		}
@@ -45,9 +48,16 @@ func parseRule(file string, n *yaml.Node, area, reform string, ps *Problems) *Ru
 // readRule reads a rule entry, reporting malformed fields but not missing
 // ones (a reform's replacement inherits those; see checkRule).
 func readRule(file string, n *yaml.Node, area, reform string, ps *Problems) *Rule {
+	before := ps.errors()
+	r := readRuleFields(file, n, area, reform, ps)
+	r.broken = ps.errors() > before
+	return r
+}
+
+func readRuleFields(file string, n *yaml.Node, area, reform string, ps *Problems) *Rule {
 	f := fields(file, n, peekID(n), ps, ruleKeys...)
 	id := entryID(file, f, n, ps)
-	r := &Rule{ID: id, Area: area, Reform: reform, Pos: Position{File: file, Line: n.Line}}
+	r := &Rule{ID: id, Area: area, Reform: reform, Pos: Position{File: file, Line: n.Line}, fromGiven: f["from"] != nil}
 	if a, ok := scalar(file, f["area"], id, "area", ps); ok {
 		r.Area = a
 		if !codePattern.MatchString(a) {
@@ -95,7 +105,7 @@ func checkRule(r *Rule, ps *Problems) {
 	if r.Cite == "" {
 		add("missing cite: give the article or source the rule encodes")
 	}
-	if r.From.IsZero() {
+	if r.From.IsZero() && !r.fromGiven {
 		add("missing from: the date the rule comes into force")
 	}
 	if !r.To.IsZero() && r.To.Before(r.From) {
@@ -128,6 +138,21 @@ func checkRule(r *Rule, ps *Problems) {
 	if strings.TrimSpace(r.Expression()) == "" && r.ExprPos.Line > 0 {
 		add("empty expression")
 	}
+}
+
+// compilable reports whether an area can type-check the rule: it has an
+// id, an area and an expression, and a value rule an output, each well
+// formed. A rule with any other problem (a bad date, an unknown key, a
+// missing citation) is still type-checked, so that one lint run reports
+// its type errors too.
+func (r *Rule) compilable() bool {
+	switch {
+	case r.ID == "" || !codePattern.MatchString(r.Area), strings.TrimSpace(r.Expression()) == "":
+		return false
+	case !r.IsCondition() && !codePattern.MatchString(r.Output):
+		return false
+	}
+	return true
 }
 
 func exprPosition(file string, n *yaml.Node) (Position, bool) {

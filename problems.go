@@ -107,6 +107,19 @@ func (ps *Problems) at(file string, n *yaml.Node, id, format string, args ...any
 	ps.Error(pos, id, format, args...)
 }
 
+// errors counts the errors (not warnings) recorded so far: a reader
+// compares the count before and after an entry to know whether the entry
+// has a problem of its own.
+func (ps *Problems) errors() int {
+	n := 0
+	for _, p := range ps.list {
+		if p.Severity == SeverityError {
+			n++
+		}
+	}
+	return n
+}
+
 // HasErrors reports whether an error (not a warning) was recorded.
 func (ps *Problems) HasErrors() bool {
 	for _, p := range ps.list {
@@ -117,10 +130,15 @@ func (ps *Problems) HasErrors() bool {
 	return false
 }
 
+// sorted returns the problems of severity sev in file, line and column
+// order, each once (two stages that find the same problem, or two areas
+// that compile the same rule, report it once).
 func (ps *Problems) sorted(sev Severity) []Problem {
 	var out []Problem
+	seen := map[Problem]bool{}
 	for _, p := range ps.list {
-		if p.Severity == sev {
+		if p.Severity == sev && !seen[p] {
+			seen[p] = true
 			out = append(out, p)
 		}
 	}
@@ -129,7 +147,10 @@ func (ps *Problems) sorted(sev Severity) []Problem {
 		if a.File != b.File {
 			return a.File < b.File
 		}
-		return a.Line < b.Line
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Column < b.Column
 	})
 	return out
 }

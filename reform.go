@@ -23,6 +23,8 @@ type Reform struct {
 	ReplaceRules  []*Rule       // new versions of existing rules
 	AddRules      []*Rule       // rules that do not exist yet
 	DisableRules  []RuleDisable // rules switched off
+
+	parsed bool // read from a file (readReform), which reports a missing name
 }
 
 // ParamChange sets parameter Param to Value from From to To (zero To: from
@@ -37,6 +39,7 @@ type ParamChange struct {
 	Sources []string // public URLs of what Cite names
 	Pos     Position
 	raw     *yaml.Node // the value as read, typed once the parameter is known
+	broken  bool       // the entry has a problem of its own (Lint): checked, not applied
 }
 
 // RuleDisable switches a rule off from From to To (zero From: from the
@@ -46,6 +49,8 @@ type RuleDisable struct {
 	From Date
 	To   Date
 	Pos  Position
+
+	broken bool // the entry has a problem of its own (Lint): checked, not applied
 }
 
 // LoadReform reads a reform file from fsys (see ParseReform).
@@ -79,18 +84,31 @@ func LoadReform(fsys fs.FS, name string) (*Reform, error) {
 // Every problem is reported at once in a *LoadError with file:line.
 func ParseReform(file string, data []byte) (*Reform, error) {
 	var ps Problems
-	root := parseDoc(file, data, &ps)
-	if root == nil {
-		return nil, ps.Err()
+	rf := readReform(file, data, &ps)
+	if err := ps.Err(); err != nil {
+		return nil, err
 	}
-	f := fields(file, root, "", &ps, "reform", "description", "cite", "set", "add_parameters", "replace_rules", "add_rules", "disable_rules")
-	rf := &Reform{File: file}
-	rf.Name, _ = scalar(file, f["reform"], "", "reform", &ps)
+	return rf, nil
+}
+
+// readReform reads a reform, recording every problem in ps. An entry with
+// a problem of its own is kept, marked broken, so that Lint can still check
+// what applying it would find; nil when the file holds no reform at all (a
+// syntax error, not a mapping).
+func readReform(file string, data []byte, ps *Problems) *Reform {
+	before := ps.errors()
+	root := parseDoc(file, data, ps)
+	if root == nil {
+		return nil
+	}
+	f := fields(file, root, "", ps, "reform", "description", "cite", "set", "add_parameters", "replace_rules", "add_rules", "disable_rules")
+	rf := &Reform{File: file, parsed: true}
+	rf.Name, _ = scalar(file, f["reform"], "", "reform", ps)
 	if rf.Name == "" {
 		ps.at(file, root, "", "missing reform: (the reform's name, shown in reports)")
 	}
-	rf.Description, _ = scalar(file, f["description"], "", "description", &ps)
-	rf.Cite, _ = scalar(file, f["cite"], "", "cite", &ps)
+	rf.Description, _ = scalar(file, f["description"], "", "description", ps)
+	rf.Cite, _ = scalar(file, f["cite"], "", "cite", ps)
 	each := func(key string, fn func(n *yaml.Node)) {
 		n := f[key]
 		if n == nil {
@@ -105,56 +123,57 @@ func ParseReform(file string, data []byte) (*Reform, error) {
 		}
 	}
 	each("set", func(n *yaml.Node) {
-		ff := fields(file, n, "", &ps, "param", "from", "to", "value", "cite", "sources")
+		before := ps.errors()
+		ff := fields(file, n, peekKey(n, "param"), ps, "param", "from", "to", "value", "cite", "sources")
 		c := ParamChange{Pos: Position{File: file, Line: n.Line}, raw: ff["value"]}
-		c.Param, _ = scalar(file, ff["param"], "", "param", &ps)
+		c.Param, _ = scalar(file, ff["param"], "", "param", ps)
 		if c.Param == "" {
 			ps.at(file, n, "", "set: missing param: (the parameter's id)")
 		}
 		if ff["from"] == nil {
 			ps.at(file, n, c.Param, "set: missing from: (the date the new value applies from)")
 		}
-		c.From = dateField(file, ff["from"], c.Param, "from", &ps)
-		c.To = dateField(file, ff["to"], c.Param, "to", &ps)
+		c.From = dateField(file, ff["from"], c.Param, "from", ps)
+		c.To = dateField(file, ff["to"], c.Param, "to", ps)
 		if !c.To.IsZero() && c.To.Before(c.From) {
 			ps.at(file, ff["to"], c.Param, "to %s is before from %s", c.To, c.From)
 		}
-		c.Cite, _ = scalar(file, ff["cite"], c.Param, "cite", &ps)
-		c.Sources = sourceList(file, ff["sources"], c.Param, &ps)
+		c.Cite, _ = scalar(file, ff["cite"], c.Param, "cite", ps)
+		c.Sources = sourceList(file, ff["sources"], c.Param, ps)
 		if c.raw == nil {
 			ps.at(file, n, c.Param, "set: missing value:")
 		}
+		c.broken = ps.errors() > before
 		rf.Set = append(rf.Set, c)
 	})
 	each("add_parameters", func(n *yaml.Node) {
-		if p := parseParameter(file, n, &ps); p != nil {
+		if p := parseParameter(file, n, ps); p != nil {
 			rf.AddParameters = append(rf.AddParameters, p)
 		}
 	})
 	each("replace_rules", func(n *yaml.Node) {
-		rf.ReplaceRules = append(rf.ReplaceRules, readRule(file, n, "", "", &ps))
+		rf.ReplaceRules = append(rf.ReplaceRules, readRule(file, n, "", "", ps))
 	})
 	each("add_rules", func(n *yaml.Node) {
-		rf.AddRules = append(rf.AddRules, readRule(file, n, "", "", &ps))
+		rf.AddRules = append(rf.AddRules, readRule(file, n, "", "", ps))
 	})
 	each("disable_rules", func(n *yaml.Node) {
-		ff := fields(file, n, "", &ps, "rule", "from", "to")
+		before := ps.errors()
+		ff := fields(file, n, peekKey(n, "rule"), ps, "rule", "from", "to")
 		d := RuleDisable{Pos: Position{File: file, Line: n.Line}}
-		d.Rule, _ = scalar(file, ff["rule"], "", "rule", &ps)
+		d.Rule, _ = scalar(file, ff["rule"], "", "rule", ps)
 		if d.Rule == "" {
 			ps.at(file, n, "", "disable_rules: missing rule: (the rule's id)")
 		}
-		d.From = dateField(file, ff["from"], d.Rule, "from", &ps)
-		d.To = dateField(file, ff["to"], d.Rule, "to", &ps)
+		d.From = dateField(file, ff["from"], d.Rule, "from", ps)
+		d.To = dateField(file, ff["to"], d.Rule, "to", ps)
+		d.broken = ps.errors() > before
 		rf.DisableRules = append(rf.DisableRules, d)
 	})
-	if len(rf.Set)+len(rf.AddParameters)+len(rf.ReplaceRules)+len(rf.AddRules)+len(rf.DisableRules) == 0 && !ps.HasErrors() {
+	if len(rf.Set)+len(rf.AddParameters)+len(rf.ReplaceRules)+len(rf.AddRules)+len(rf.DisableRules) == 0 && ps.errors() == before {
 		ps.at(file, root, "", "the reform changes nothing: give set:, add_parameters:, replace_rules:, add_rules: or disable_rules:")
 	}
-	if err := ps.Err(); err != nil {
-		return nil, err
-	}
-	return rf, nil
+	return rf
 }
 
 // Reform returns a new rulebook: this one with the reforms applied in
@@ -163,8 +182,9 @@ func ParseReform(file string, data []byte) (*Reform, error) {
 func (rb *Rulebook) Reform(reforms ...*Reform) (*Rulebook, error) {
 	cur := rb
 	for _, rf := range reforms {
-		next, err := cur.apply(rf)
-		if err != nil {
+		var ps Problems
+		next := cur.apply(rf, &ps)
+		if err := ps.Err(); err != nil {
 			return nil, err
 		}
 		cur = next
@@ -172,8 +192,10 @@ func (rb *Rulebook) Reform(reforms ...*Reform) (*Rulebook, error) {
 	return cur, nil
 }
 
-func (rb *Rulebook) apply(rf *Reform) (*Rulebook, error) {
-	var ps Problems
+// apply returns the rulebook with rf applied, recording every problem in
+// ps. Entries marked broken (Lint) are checked against the rulebook but not
+// applied, but for rules, which are put in for the areas to type-check.
+func (rb *Rulebook) apply(rf *Reform, ps *Problems) *Rulebook {
 	file := rf.File
 	problem := func(pos Position, id, format string, args ...any) {
 		if pos.File == "" {
@@ -181,7 +203,7 @@ func (rb *Rulebook) apply(rf *Reform) (*Rulebook, error) {
 		}
 		ps.Add(Problem{Pos: pos, ID: id, Msg: fmt.Sprintf(format, args...)})
 	}
-	if rf.Name == "" {
+	if rf.Name == "" && !rf.parsed {
 		problem(Position{}, "", "reform without a name")
 	}
 	// Copy everything the reform may change.
@@ -209,6 +231,9 @@ func (rb *Rulebook) apply(rf *Reform) (*Rulebook, error) {
 	}
 
 	for _, p := range rf.AddParameters {
+		if p.ID == "" || p.Kind == KindInvalid {
+			continue // reported: an entry without id or type
+		}
 		if _, exists := byID[p.ID]; exists {
 			problem(p.Pos, p.ID, "add_parameters: the parameter exists already; change it with set:")
 			continue
@@ -218,7 +243,7 @@ func (rb *Rulebook) apply(rf *Reform) (*Rulebook, error) {
 		if np.Cite == "" {
 			np.Cite = rf.Cite
 		}
-		checkParamCite(&np, &ps)
+		checkParamCite(&np, ps)
 		for i := range np.Values {
 			np.Values[i].Reform = rf.Name
 		}
@@ -227,6 +252,9 @@ func (rb *Rulebook) apply(rf *Reform) (*Rulebook, error) {
 	}
 	setAt := map[string]Position{} // param and from -> the set: entry
 	for _, c := range rf.Set {
+		if c.Param == "" {
+			continue // reported: an entry without param:
+		}
 		key := c.Param + "@" + c.From.String()
 		if first, dup := setAt[key]; dup {
 			problem(c.Pos, c.Param, "set: %s from %s is set twice in this reform (first at line %d)", c.Param, c.From, first.Line)
@@ -243,13 +271,18 @@ func (rb *Rulebook) apply(rf *Reform) (*Rulebook, error) {
 		if c.raw != nil {
 			v, err := nodeValue(c.raw, p.Kind)
 			if err != nil {
-				problem(Position{File: file, Line: c.raw.Line}, c.Param, "value: %v (the parameter is a %s)", err, p.Kind)
+				problem(Position{File: file, Line: c.raw.Line}, c.Param, "value: %v (the parameter is %s)", err, kindWithArticle(p.Kind))
 				continue
 			}
 			val = v
+		} else if c.broken {
+			continue // reported: the entry has no value
 		} else if val.Kind() != p.Kind {
-			problem(c.Pos, c.Param, "value %s is a %s, the parameter a %s", val, val.Kind(), p.Kind)
+			problem(c.Pos, c.Param, "value %s is %s, the parameter %s", val, kindWithArticle(val.Kind()), kindWithArticle(p.Kind))
 			continue
+		}
+		if c.broken {
+			continue // checked; its own problems are reported
 		}
 		cite := c.Cite
 		if cite == "" {
@@ -266,13 +299,22 @@ func (rb *Rulebook) apply(rf *Reform) (*Rulebook, error) {
 		existing[r.ID] = true
 	}
 	for _, d := range rf.DisableRules {
+		if d.Rule == "" {
+			continue // reported: an entry without rule:
+		}
 		if !existing[d.Rule] {
 			problem(d.Pos, d.Rule, "disable_rules: %v", &UnknownError{What: "rule", ID: d.Rule, Known: ruleIDs()})
+			continue
+		}
+		if d.broken {
 			continue
 		}
 		rules = cutRules(rules, d.Rule, d.From, d.To)
 	}
 	for _, nr := range rf.ReplaceRules {
+		if nr.ID == "" {
+			continue // reported: an entry without id
+		}
 		if !existing[nr.ID] {
 			problem(nr.Pos, nr.ID, "replace_rules: %v (add a new rule with add_rules:)", &UnknownError{What: "rule", ID: nr.ID, Known: ruleIDs()})
 			continue
@@ -287,10 +329,13 @@ func (rb *Rulebook) apply(rf *Reform) (*Rulebook, error) {
 			problem(nr.Pos, nr.ID, "replace_rules: a replacement keeps the rule's area (%s)", base.Area)
 			continue
 		}
-		checkRule(merged, &ps)
+		checkRule(merged, ps)
 		rules = replaceVersions(rules, merged)
 	}
 	for _, ar := range rf.AddRules {
+		if ar.ID == "" {
+			continue // reported: an entry without id
+		}
 		if existing[ar.ID] {
 			problem(ar.Pos, ar.ID, "add_rules: the rule exists already; change it with replace_rules:")
 			continue
@@ -300,17 +345,23 @@ func (rb *Rulebook) apply(rf *Reform) (*Rulebook, error) {
 		if r.Cite == "" {
 			r.Cite = rf.Cite
 		}
-		checkRule(&r, &ps)
+		checkRule(&r, ps)
 		rules = append(rules, &r)
 	}
 	name := rb.name + " + " + rf.Name
-	out := build(name, params, rules, &ps)
-	if err := ps.Err(); err != nil {
-		return nil, err
-	}
+	out := build(name, params, rules, ps)
 	out.reforms = append(append([]string(nil), rb.reforms...), rf.Name)
 	out.workBudget = rb.workBudget // a reform cannot raise its own budget
-	return out, nil
+	return out
+}
+
+// kindWithArticle names a kind of value as a sentence does: "an integer",
+// "a decimal".
+func kindWithArticle(k Kind) string {
+	if s := k.String(); s != "" && strings.ContainsRune("aeiou", rune(s[0])) {
+		return "an " + s
+	}
+	return "a " + k.String()
 }
 
 func keys(m map[string]*Parameter) []string {

@@ -125,7 +125,7 @@ func TestReformErrors(t *testing.T) {
 		{"unknown parameter", "reform: r\ncite: x\nset:\n  - param: hours.per_mont_max\n    from: 2027-01-01\n    value: 80\n",
 			`reform.yaml:4: hours.per_mont_max: set: unknown parameter "hours.per_mont_max" (did you mean "hours.per_month_max"?)`},
 		{"wrong kind", "reform: r\ncite: x\nset:\n  - param: hours.per_month_max\n    from: 2027-01-01\n    value: eighty\n",
-			`reform.yaml:6: hours.per_month_max: value: "eighty" is not an integer (the parameter is a integer)`},
+			`reform.yaml:6: hours.per_month_max: value: "eighty" is not an integer (the parameter is an integer)`},
 		{"unknown rule", "reform: r\ncite: x\nreplace_rules:\n  - id: eligibility.interm\n    when: \"true\"\n",
 			`unknown rule "eligibility.interm" (did you mean "eligibility.interim"?)`},
 		{"unknown disabled rule", "reform: r\ncite: x\ndisable_rules: [{rule: nope.rule}]\n", `unknown rule "nope.rule"`},

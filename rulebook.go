@@ -136,6 +136,8 @@ type Rule struct {
 	Pos         Position `json:"pos"`              // the entry
 	ExprPos     Position `json:"expr_pos"`         // the first character of the expression
 	exprBlock   bool     // the expression is a YAML block scalar (starts on the next line)
+	fromGiven   bool     // the entry has a from: key (a bad date is not a missing one)
+	broken      bool     // the entry has a problem of its own (Lint): checked, never applied as is
 }
 
 // IsCondition reports whether the rule yields a reason (When/Reason) rather

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/shopspring/decimal"
 )
 
 // Trace is the explanation of a decision: every rule evaluated, in order,
@@ -46,8 +48,18 @@ type ParamUse struct {
 	Confidence string   `json:"confidence,omitempty"`
 }
 
+// traceWords are the labels of a formatted trace, by language.
+var traceWords = map[string]map[string]string{
+	"en": {"no": "does not apply", "sources": "sources", "confidence": ", %s confidence", "medium": "medium", "low": "low"},
+	"nl": {"no": "niet van toepassing", "sources": "bronnen", "confidence": ", betrouwbaarheid %s", "medium": "middelmatig", "low": "laag"},
+}
+
 // Format writes the trace for people to read, in Dutch ("nl") or English.
 func (t *Trace) Format(w io.Writer, lang string) {
+	words := traceWords["en"]
+	if lang == "nl" {
+		words = traceWords["nl"]
+	}
 	for _, s := range t.Steps {
 		var outcome string
 		switch {
@@ -56,12 +68,12 @@ func (t *Trace) Format(w io.Writer, lang string) {
 		case s.Fired != nil && *s.Fired:
 			outcome = "→ " + s.Reason
 		default:
-			outcome = map[bool]string{true: "niet van toepassing", false: "does not apply"}[lang == "nl"]
+			outcome = words["no"]
 		}
 		fmt.Fprintf(w, "  %-44s %s\n", s.Rule, outcome)
 		fmt.Fprintf(w, "      %s   [%s]\n", strings.Join(strings.Fields(s.Expression), " "), s.Cite)
 		if len(s.Sources) > 0 {
-			fmt.Fprintf(w, "      sources: %s\n", strings.Join(s.Sources, " "))
+			fmt.Fprintf(w, "      %s: %s\n", words["sources"], strings.Join(s.Sources, " "))
 		}
 		for _, p := range s.Params {
 			to := "…"
@@ -70,11 +82,11 @@ func (t *Trace) Format(w io.Writer, lang string) {
 			}
 			conf := ""
 			if p.Confidence != "" && p.Confidence != "high" {
-				conf = ", " + p.Confidence + " confidence"
+				conf = fmt.Sprintf(words["confidence"], words[p.Confidence])
 			}
 			fmt.Fprintf(w, "      %s = %s %s (%s..%s%s) [%s]\n", p.ID, p.Value, p.Unit, p.From, to, conf, p.Cite)
 			if len(p.Sources) > 0 {
-				fmt.Fprintf(w, "        sources: %s\n", strings.Join(p.Sources, " "))
+				fmt.Fprintf(w, "        %s: %s\n", words["sources"], strings.Join(p.Sources, " "))
 			}
 		}
 	}
@@ -91,6 +103,13 @@ func formatAny(v any) string {
 			return "null"
 		}
 		return x.String()
+	case decimal.Decimal:
+		// An amount, with the cents written: 8.20.
+		places := 0
+		if _, frac, ok := strings.Cut(x.String(), "."); ok {
+			places = len(frac)
+		}
+		return x.StringFixed(int32(max(2, places)))
 	}
 	return fmt.Sprint(v)
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -13,10 +14,12 @@ import (
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/checker/nature"
 	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/parser"
 	"github.com/expr-lang/expr/vm"
 	wk "github.com/openwijkwerken/wijkwerken"
 	"github.com/openwijkwerken/wijkwerken/internal/fast"
 	"github.com/openwijkwerken/wijkwerken/internal/fn"
+	"github.com/openwijkwerken/wijkwerken/internal/suggest"
 )
 
 // Limits that bound what a rule expression may cost, so that a broken or
@@ -255,7 +258,12 @@ func Compile(rb *wk.Rulebook, spec Spec) (*RuleSet, error) {
 		}
 		prog, err := expr.Compile(r.Expression(), opts...)
 		if err != nil {
-			ps.Add(exprProblem(r, err))
+			p := exprProblem(r, err)
+			var fe *file.Error
+			if errors.As(err, &fe) {
+				p.Msg = exprMessage(r.Expression(), fe, envType) + fe.Snippet
+			}
+			ps.Add(p)
 			continue
 		}
 		if c.out != nil {
@@ -579,4 +587,217 @@ func (intPatcher) Visit(n *ast.Node) {
 			ast.Patch(n, call)
 		}
 	}
+}
+
+// The messages of expr's checker that name Go types ("type dossier.Person
+// has no field interim_dayz"), rewritten in the names rules are written in.
+var (
+	noFieldRE     = regexp.MustCompile(`^type (\S+) has no field (\S+)$`)
+	unknownNameRE = regexp.MustCompile(`^unknown name (\S+)$`)
+)
+
+// exprMessage says what expr's checker found in the names an expression
+// uses rather than in Go types: "unknown field person.interim_dayz (did you
+// mean interim_days_last_28?)" for "type dossier.Person has no field
+// interim_dayz", and a suggestion for an unknown name.
+func exprMessage(src string, fe *file.Error, env reflect.Type) string {
+	names := exprTypeNames(env)
+	if m := noFieldRE.FindStringSubmatch(fe.Message); m != nil {
+		base := memberBase(src, fe.From, m[2])
+		if base == "" {
+			base = names[m[1]]
+		}
+		if t, ok := resolvePath(env, base); ok && t.Kind() == reflect.Struct {
+			msg := "unknown field " + base + "." + m[2]
+			known := exprFields(t)
+			if s := closestName(m[2], known); s != "" {
+				return msg + " (did you mean " + s + "?)"
+			}
+			if len(known) > 0 && len(known) <= 12 {
+				return msg + " (" + base + " has " + strings.Join(known, ", ") + ")"
+			}
+			return msg
+		}
+		what := names[m[1]]
+		if what == "" {
+			what = m[1]
+		}
+		if base != "" {
+			return fmt.Sprintf("%s is a %s: it has no field %s", base, what, m[2])
+		}
+		return fmt.Sprintf("a %s has no field %s", what, m[2])
+	}
+	if m := unknownNameRE.FindStringSubmatch(fe.Message); m != nil {
+		if s := closestName(m[1], exprFields(env.Elem())); s != "" {
+			return fe.Message + " (did you mean " + s + "?)"
+		}
+		return fe.Message
+	}
+	msg := fe.Message
+	for goName, name := range names {
+		msg = replaceWord(msg, goName, name)
+	}
+	return msg
+}
+
+// closestName is the name in known that s most likely misspells: a close
+// one (suggest.Closest), else the one that shares the longest start with
+// it, when that covers most of s ("interim_dayz": interim_days_last_28).
+func closestName(s string, known []string) string {
+	if c := suggest.Closest(s, known); c != "" {
+		return c
+	}
+	best, bestN, tie := "", 0, false
+	for _, k := range known {
+		n := 0
+		for n < len(s) && n < len(k) && s[n] == k[n] {
+			n++
+		}
+		switch {
+		case n > bestN:
+			best, bestN, tie = k, n, false
+		case n == bestN:
+			tie = true
+		}
+	}
+	if tie || bestN < 4 || 3*bestN < 2*len(s) {
+		return ""
+	}
+	return best
+}
+
+// replaceWord replaces old in s where it stands as a word of its own.
+func replaceWord(s, old, new string) string {
+	re := regexp.MustCompile(`(^|[\s(\[,])` + regexp.QuoteMeta(old) + `($|[\s),\]])`)
+	return re.ReplaceAllString(s, "${1}"+new+"${2}")
+}
+
+// memberBase returns the dotted name ("person", "household.members") of
+// what the member access at offset reads field of, when it is a name.
+func memberBase(src string, offset int, field string) string {
+	tree, err := parser.Parse(src)
+	if err != nil {
+		return ""
+	}
+	var f memberFinder
+	f.offset, f.field = offset, field
+	ast.Walk(&tree.Node, &f)
+	return f.base
+}
+
+type memberFinder struct {
+	offset int
+	field  string
+	base   string
+}
+
+func (f *memberFinder) Visit(n *ast.Node) {
+	m, ok := (*n).(*ast.MemberNode)
+	if !ok || f.base != "" {
+		return
+	}
+	if p, ok := m.Property.(*ast.StringNode); ok && p.Value == f.field && m.Location().From <= f.offset && f.offset <= m.Location().To {
+		f.base = dottedName(m.Node)
+	}
+}
+
+func dottedName(n ast.Node) string {
+	switch x := n.(type) {
+	case *ast.IdentifierNode:
+		return x.Value
+	case *ast.MemberNode:
+		if p, ok := x.Property.(*ast.StringNode); ok {
+			if b := dottedName(x.Node); b != "" {
+				return b + "." + p.Value
+			}
+		}
+	}
+	return ""
+}
+
+// resolvePath follows a dotted name from the environment (a pointer to a
+// struct) to the type it names, pointers followed.
+func resolvePath(env reflect.Type, path string) (reflect.Type, bool) {
+	if path == "" {
+		return nil, false
+	}
+	t := env
+	for _, name := range strings.Split(path, ".") {
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		if t.Kind() != reflect.Struct {
+			return nil, false
+		}
+		f, ok := fast.ExprField(t, name)
+		if !ok {
+			return nil, false
+		}
+		t = f.Type
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t, true
+}
+
+// exprFields lists the names rules read in struct t: its expr-tagged
+// fields, those of embedded structs included, without the engine's own.
+func exprFields(t reflect.Type) []string {
+	var out []string
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if f.Anonymous {
+			et := f.Type
+			if et.Kind() == reflect.Pointer {
+				et = et.Elem()
+			}
+			if et.Kind() == reflect.Struct {
+				out = append(out, exprFields(et)...)
+			}
+			continue
+		}
+		if name := f.Tag.Get("expr"); name != "" && name != "-" && !strings.HasPrefix(name, "_") && f.IsExported() {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// exprTypeNames maps the Go names of the types an environment reaches to
+// what rules call them: a struct by the first name that reads it
+// ("dossier.Person" → "person"), decimals, dates and lists by their kind.
+func exprTypeNames(env reflect.Type) map[string]string {
+	out := map[string]string{
+		fn.TypeDec.String(): "decimal", fn.TypeDate.String(): "date", fn.TypeList.String(): "list", fn.TypeDates.String(): "list of dates",
+	}
+	var walk func(t reflect.Type, path string)
+	walk = func(t reflect.Type, path string) {
+		for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
+			if t.Kind() == reflect.Slice {
+				path += "[]"
+			}
+			t = t.Elem()
+		}
+		if t.Kind() != reflect.Struct || t == fn.TypeDate || t == fn.TypeDec {
+			return
+		}
+		if _, seen := out[t.String()]; seen {
+			return
+		}
+		if path != "" {
+			out[t.String()], out["*"+t.String()] = path, path
+		}
+		for _, name := range exprFields(t) {
+			if f, ok := fast.ExprField(t, name); ok {
+				p := name
+				if path != "" {
+					p = path + "." + name
+				}
+				walk(f.Type, p)
+			}
+		}
+	}
+	walk(env, "")
+	return out
 }

@@ -30,6 +30,7 @@ import (
 	"github.com/openwijkwerken/wijkwerken/placement"
 	"github.com/openwijkwerken/wijkwerken/trajectory"
 	"github.com/openwijkwerken/wijkwerken/vouchers"
+	"github.com/shopspring/decimal"
 )
 
 // packages are the domain packages a combined decision decides: a new
@@ -478,12 +479,20 @@ func (r *Result) Reasons() []wk.Reason {
 	return out
 }
 
-// FormatValue writes an output value as the JSON form scenarios compare
-// against (decimals exact, dates YYYY-MM-DD, null).
+// FormatValue writes an output value for people, as scenarios compare it:
+// dates YYYY-MM-DD, null, reason lists in brackets, and decimals (every
+// decimal output is an amount of money) exact with at least two places,
+// as money is written: 4.10, not 4.1 (the JSON keeps the shortest form).
 func FormatValue(v any) string {
 	switch x := v.(type) {
 	case nil:
 		return "null"
+	case decimal.Decimal:
+		places := 0
+		if _, frac, ok := strings.Cut(x.String(), "."); ok {
+			places = len(frac)
+		}
+		return x.StringFixed(int32(max(2, places)))
 	case wk.Date:
 		if x.IsZero() {
 			return "null"

@@ -329,7 +329,7 @@ func TestOpwijkProof(t *testing.T) {
 	assert.Len(t, rep.Missing, 8, "five fiches and three certificates")
 	assert.False(t, rep.Complete)
 	assert.Contains(t, rep.Missing, "fiche for winkelmedewerker at 't Kapstokske: none")
-	assert.Contains(t, rep.Missing, "certificate of participation of mentor mentor 2")
+	assert.Contains(t, rep.Missing, `certificate of participation of mentor "mentor 2"`)
 
 	rep, err = e.Proof(d("2023-07-15"), read("opwijk-complete.yaml"))
 	require.NoError(t, err)
@@ -346,8 +346,8 @@ func TestOpwijkProof(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{
 		"fiche for medewerker groendienst at Groendienst: signed by mentor; it must be signed by one of direct_supervisor, hr_manager, general_director",
-		"mentor training of mentor 1, who supervises 1 workplace(s)",
-		"mentor mentor 4 of logistiek medewerker dagopvang at dagopvang is not in the register",
+		`mentor training of "mentor 1", who supervises 1 workplace(s)`,
+		`mentor "mentor 4" of logistiek medewerker dagopvang at dagopvang is not in the register`,
 	}, rep.Missing)
 }
 

@@ -166,14 +166,14 @@ func (e *Engine) Proof(date wk.Date, r *Register) (*ProofReport, error) {
 		rep.Mentors = append(rep.Mentors, n)
 		switch {
 		case m.Trained && !n.Certified:
-			rep.Missing = append(rep.Missing, fmt.Sprintf("certificate of participation of mentor %s", m.Name))
+			rep.Missing = append(rep.Missing, fmt.Sprintf("certificate of participation of mentor %q", m.Name))
 		case !m.Trained && n.Supervising > 0:
-			rep.Missing = append(rep.Missing, fmt.Sprintf("mentor training of %s, who supervises %d workplace(s)", m.Name, n.Supervising))
+			rep.Missing = append(rep.Missing, fmt.Sprintf("mentor training of %q, who supervises %d workplace(s)", m.Name, n.Supervising))
 		}
 	}
 	for _, w := range r.Workplaces {
 		if w.Mentor != "" && !known[w.Mentor] {
-			rep.Missing = append(rep.Missing, fmt.Sprintf("mentor %s of %s at %s is not in the register", w.Mentor, w.Function, w.Service))
+			rep.Missing = append(rep.Missing, fmt.Sprintf("mentor %q of %s at %s is not in the register", w.Mentor, w.Function, w.Service))
 		}
 	}
 	rep.Complete = len(rep.Missing) == 0

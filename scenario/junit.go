@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 )
 
 type junitSuites struct {
@@ -12,6 +13,7 @@ type junitSuites struct {
 	Name     string       `xml:"name,attr"`
 	Tests    int          `xml:"tests,attr"`
 	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
 	Time     string       `xml:"time,attr"`
 	Suites   []junitSuite `xml:"testsuite"`
 }
@@ -20,8 +22,10 @@ type junitSuite struct {
 	Name     string      `xml:"name,attr"`
 	Tests    int         `xml:"tests,attr"`
 	Failures int         `xml:"failures,attr"`
+	Errors   int         `xml:"errors,attr"`
 	Time     string      `xml:"time,attr"`
 	Cases    []junitCase `xml:"testcase"`
+	duration time.Duration
 }
 
 type junitCase struct {
@@ -31,6 +35,7 @@ type junitCase struct {
 	Line      int           `xml:"line,attr"`
 	Time      string        `xml:"time,attr"`
 	Failure   *junitFailure `xml:"failure,omitempty"`
+	Error     *junitFailure `xml:"error,omitempty"`
 }
 
 type junitFailure struct {
@@ -40,9 +45,12 @@ type junitFailure struct {
 }
 
 // WriteJUnit writes the report as JUnit XML: a testsuite per scenario file
-// and a testcase per scenario, with the failures and the trace.
+// and a testcase per scenario, with the failures and the trace; a broken
+// file is a testsuite of one testcase in error, with its problems. Every
+// time is a number of seconds.
 func (r *Report) WriteJUnit(w io.Writer) error {
-	root := junitSuites{Name: "wijkwerken scenarios (" + r.Rulebook + ")", Tests: len(r.Outcomes), Failures: r.Failed, Time: seconds(r.Duration.Seconds())}
+	root := junitSuites{Name: "wijkwerken scenarios (" + r.Rulebook + ")", Tests: len(r.Outcomes) + len(r.Broken),
+		Failures: r.Failed, Errors: len(r.Broken), Time: seconds(r.Duration.Seconds())}
 	idx := map[*Suite]int{}
 	for _, o := range r.Outcomes {
 		i, ok := idx[o.Suite]
@@ -58,6 +66,7 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 		s := &root.Suites[i]
 		c := junitCase{Name: o.Scenario.Name, Classname: o.Suite.File, File: o.Scenario.Pos.File, Line: o.Scenario.Pos.Line, Time: seconds(o.Duration.Seconds())}
 		s.Tests++
+		s.duration += o.Duration
 		if !o.Passed() {
 			s.Failures++
 			var lines []string
@@ -73,6 +82,22 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 			c.Failure = &junitFailure{Message: lines[0], Type: "ScenarioFailure", Text: detail.String()}
 		}
 		s.Cases = append(s.Cases, c)
+	}
+	for i := range root.Suites {
+		root.Suites[i].Time = seconds(root.Suites[i].duration.Seconds())
+	}
+	for _, b := range r.Broken {
+		var lines []string
+		for _, p := range b.Problems {
+			lines = append(lines, p.String())
+		}
+		c := junitCase{Name: "broken scenario file", Classname: b.File, File: b.File, Time: seconds(0),
+			Error: &junitFailure{Type: "BrokenFile", Text: strings.Join(lines, "\n")}}
+		if len(b.Problems) > 0 {
+			c.Line = b.Problems[0].Pos.Line
+			c.Error.Message = lines[0]
+		}
+		root.Suites = append(root.Suites, junitSuite{Name: b.File, Tests: 1, Errors: 1, Time: seconds(0), Cases: []junitCase{c}})
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err

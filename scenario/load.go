@@ -33,6 +33,7 @@
 package scenario
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -104,8 +105,42 @@ func nodeString(n *yaml.Node) string {
 
 // LoadPaths reads scenario files from the file system. Each path is a file
 // or a directory, searched recursively for *.yaml, *.yml and *.json files.
-// Every problem of every file is reported at once in a *wijkwerken.LoadError.
+// Every problem of every file is reported at once in a *wijkwerken.LoadError;
+// the suites of the files without problems are returned with it, so that a
+// runner can still run them (and report the broken files beside them).
 func LoadPaths(paths ...string) ([]*Suite, error) {
+	files, err := Files(paths...)
+	if err != nil {
+		return nil, err
+	}
+	var suites []*Suite
+	var all wk.LoadError
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		s, err := Parse(f, data)
+		if err != nil {
+			if le, ok := err.(*wk.LoadError); ok {
+				all.Problems = append(all.Problems, le.Problems...)
+				continue
+			}
+			return nil, err
+		}
+		suites = append(suites, s)
+	}
+	if len(all.Problems) > 0 {
+		return suites, &all
+	}
+	return suites, nil
+}
+
+// Files lists the scenario files of paths, in name order: each path is a
+// file (taken as it is) or a directory, searched recursively for *.yaml,
+// *.yml and *.json files. A path that does not exist, or paths that hold
+// no scenario file, are an error.
+func Files(paths ...string) ([]string, error) {
 	var files []string
 	for _, p := range paths {
 		st, err := os.Stat(p)
@@ -133,27 +168,27 @@ func LoadPaths(paths ...string) ([]*Suite, error) {
 		return nil, fmt.Errorf("no scenario files (*.yaml, *.yml, *.json) in %s", strings.Join(paths, ", "))
 	}
 	sort.Strings(files)
-	var suites []*Suite
-	var all wk.LoadError
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			return nil, err
-		}
-		s, err := Parse(f, data)
-		if err != nil {
-			if le, ok := err.(*wk.LoadError); ok {
-				all.Problems = append(all.Problems, le.Problems...)
-				continue
-			}
-			return nil, err
-		}
-		suites = append(suites, s)
+	return files, nil
+}
+
+// BrokenFile is a scenario file that could not be read or parsed: none of
+// its scenarios ran. A report lists it beside the outcomes (Report.Broken).
+type BrokenFile struct {
+	File     string       `json:"file"`
+	Problems []wk.Problem `json:"problems"`
+}
+
+// NewBrokenFile describes file broken by err: the problems of a
+// *wijkwerken.LoadError, or err as one problem of the file.
+func NewBrokenFile(file string, err error) BrokenFile {
+	b := BrokenFile{File: file}
+	var le *wk.LoadError
+	if errors.As(err, &le) {
+		b.Problems = le.Problems
+	} else {
+		b.Problems = []wk.Problem{{Pos: wk.Position{File: file}, Msg: strings.TrimPrefix(err.Error(), file+": ")}}
 	}
-	if len(all.Problems) > 0 {
-		return nil, &all
-	}
-	return suites, nil
+	return b
 }
 
 func isScenarioFile(p string) bool {

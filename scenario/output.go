@@ -73,7 +73,10 @@ func (r *Report) WriteGitHub(w io.Writer) error {
 				ghProperty("scenario "+o.Scenario.Name), ghData(msg))
 		}
 	}
-	fmt.Fprintf(ew, "%d passed, %d failed\n", r.Passed, r.Failed)
+	for _, b := range r.Broken {
+		writeProblemsGitHub(ew, b.Problems)
+	}
+	fmt.Fprintln(ew, r.Summary())
 	return ew.Err()
 }
 
@@ -87,14 +90,18 @@ func WriteLoadErrorGitHub(w io.Writer, err error) error {
 		ew.Printf("::error title=wijkwerken test::%s\n", ghData(err.Error()))
 		return ew.Err()
 	}
-	for _, p := range le.Problems {
+	writeProblemsGitHub(ew, le.Problems)
+	return ew.Err()
+}
+
+func writeProblemsGitHub(ew *errwriter.Writer, problems []wk.Problem) {
+	for _, p := range problems {
 		msg := p.Msg
 		if p.ID != "" {
 			msg = p.ID + ": " + msg
 		}
 		ew.Printf("::error file=%s,line=%d,col=%d,title=broken scenario file::%s\n", ghProperty(p.Pos.File), p.Pos.Line, p.Pos.Column, ghData(msg))
 	}
-	return ew.Err()
 }
 
 // ghData escapes a workflow command's message.
@@ -114,6 +121,7 @@ type jsonReport struct {
 	Failed     int            `json:"failed"`
 	DurationMS float64        `json:"duration_ms"`
 	Scenarios  []jsonScenario `json:"scenarios"`
+	Broken     []BrokenFile   `json:"broken,omitempty"`
 	Coverage   *Coverage      `json:"coverage,omitempty"`
 }
 
@@ -133,7 +141,7 @@ type jsonScenario struct {
 // that reproduces it, and the coverage when cov is not nil.
 func (r *Report) WriteJSON(w io.Writer, cov *Coverage) error {
 	out := jsonReport{Rulebook: r.Rulebook, Passed: r.Passed, Failed: r.Failed,
-		DurationMS: float64(r.Duration.Microseconds()) / 1000, Scenarios: []jsonScenario{}, Coverage: cov}
+		DurationMS: float64(r.Duration.Microseconds()) / 1000, Scenarios: []jsonScenario{}, Broken: r.Broken, Coverage: cov}
 	for _, o := range r.Outcomes {
 		js := jsonScenario{File: o.Scenario.Pos.File, Line: o.Scenario.Pos.Line, Name: o.Scenario.Name, Passed: o.Passed(), Failures: o.Failures}
 		if o.Suite != nil {

@@ -69,10 +69,14 @@ type Report struct {
 	Passed   int
 	Failed   int
 	Duration time.Duration
+	// Broken are the scenario files that could not be read or parsed,
+	// whose scenarios did not run: the caller that loaded the files sets
+	// them, and every format reports them (JUnit as an error testcase).
+	Broken []BrokenFile
 }
 
-// OK reports whether every scenario passed.
-func (r *Report) OK() bool { return r.Failed == 0 }
+// OK reports whether every scenario passed and no file was broken.
+func (r *Report) OK() bool { return r.Failed == 0 && len(r.Broken) == 0 }
 
 // Run runs every scenario of the suites, in order. It stops early, with the
 // context's error, when ctx is done.
@@ -168,7 +172,7 @@ func (r *Runner) RunScenario(sc *Scenario) *Outcome {
 			continue
 		}
 		if !Match(e.Want, got) {
-			o.Failures = append(o.Failures, Failure{Pos: e.Pos, Path: e.Path, Want: e.WantString(), Got: decision.FormatValue(got)})
+			o.Failures = append(o.Failures, Failure{Pos: e.Pos, Path: e.Path, Want: wantString(e, got), Got: decision.FormatValue(got)})
 		}
 	}
 	for _, e := range sc.ExpectAbsent {
@@ -177,6 +181,18 @@ func (r *Runner) RunScenario(sc *Scenario) *Outcome {
 		}
 	}
 	return o
+}
+
+// wantString formats an expected value beside the value got: an amount
+// as amounts are written (5 as 5.00, like the got 4.10), anything else as
+// written in the file.
+func wantString(e Expectation, got any) string {
+	if _, isDec := got.(decimal.Decimal); isDec && e.Want.Kind == yaml.ScalarNode {
+		if d, err := decimal.NewFromString(strings.TrimSpace(e.Want.Value)); err == nil {
+			return decision.FormatValue(d)
+		}
+	}
+	return e.WantString()
 }
 
 func oneLine(err error) string {
@@ -292,5 +308,19 @@ func (r *Report) WriteText(w io.Writer, verbose bool) {
 			o.Trace.Format(w, "en")
 		}
 	}
-	fmt.Fprintf(w, "%d passed, %d failed\n", r.Passed, r.Failed)
+	fmt.Fprintln(w, r.Summary())
+}
+
+// Summary is the report's closing line: "N passed, M failed", and the
+// broken files when there are any ("1 broken file not run").
+func (r *Report) Summary() string {
+	s := fmt.Sprintf("%d passed, %d failed", r.Passed, r.Failed)
+	switch len(r.Broken) {
+	case 0:
+	case 1:
+		s += ", 1 broken file not run"
+	default:
+		s += fmt.Sprintf(", %d broken files not run", len(r.Broken))
+	}
+	return s
 }

@@ -38,7 +38,8 @@ func RunWith(t *testing.T, rb *wk.Rulebook, paths ...string) {
 	t.Helper()
 	suites, err := LoadPaths(paths...)
 	if err != nil {
-		t.Fatal(err)
+		// A broken file fails the test; the scenarios of the others run.
+		t.Error(err)
 	}
 	r, err := NewRunner(rb)
 	if err != nil {

@@ -205,39 +205,10 @@ type CaseCheckResponse struct {
 }
 
 // readCaseDocument reads a case document: the case itself, or a mapping
-// with case: and an optional date:, or the case's sections beside a date:.
+// with case: and an optional date:, or the case's sections beside a date:
+// (dossier.ParseDocument).
 func readCaseDocument(name string, data []byte) (*dossier.Case, wk.Date, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil || len(doc.Content) == 0 {
-		c, err := dossier.ParseCase(name, data) // says what is wrong, and where
-		return c, wk.Date{}, err
-	}
-	root := doc.Content[0]
-	var date wk.Date
-	if root.Kind == yaml.MappingNode {
-		caseNode, rest := root, []*yaml.Node{}
-		for i := 0; i+1 < len(root.Content); i += 2 {
-			k, v := root.Content[i], root.Content[i+1]
-			switch k.Value {
-			case "case":
-				caseNode = v
-			case "date":
-				d, err := wk.ParseDate(v.Value)
-				if err != nil {
-					return nil, date, &dossier.CaseError{Fields: []dossier.FieldError{{Field: "date", Pos: wk.Position{File: name, Line: v.Line, Column: v.Column}, Msg: err.Error()}}}
-				}
-				date = d
-			default:
-				rest = append(rest, k, v)
-			}
-		}
-		if caseNode == root {
-			caseNode = &yaml.Node{Kind: yaml.MappingNode, Content: rest, Line: root.Line, Column: root.Column}
-		}
-		root = caseNode
-	}
-	c, err := dossier.DecodeCase(name, root)
-	return c, date, err
+	return dossier.ParseDocument(name, data)
 }
 
 // caseYAML writes JSON as block-style YAML, keeping the order of its keys.

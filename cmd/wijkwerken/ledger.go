@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/url"
@@ -45,19 +44,18 @@ store that cannot be opened (missing, locked, damaged, without schema).
 
 // cmdLedger runs a ledger command: cmd/wijkwerken's way into
 // vouchers.Ledger on a store of vouchers/store.
-func cmdLedger(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+func cmdLedger(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
 		fmt.Fprint(stderr, ledgerUsage)
-		if len(args) == 0 {
-			return exitCommand
-		}
+		return exitUsage
+	}
+	if args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stdout, ledgerUsage)
 		return exitOK
 	}
 	sub := args[0]
-	c := &ledgerCmd{name: "ledger " + sub, stdout: stdout, stderr: stderr}
-	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, ledgerUsage) }
+	c := &ledgerCmd{name: "ledger " + sub, stdin: stdin, stdout: stdout, stderr: stderr}
+	fs := newFlags(c.name, "STORE [flags] (wijkwerken ledger -h: the commands)", stdout, stderr)
 	c.rf.register(fs)
 	fs.StringVar(&c.sqlStore, "sql", "", "keep the ledger in a database: `sqlite:PATH` or postgres://…")
 	fs.StringVar(&c.ledgerName, "ledger", "default", "the `NAME` of the ledger in the database (--sql)")
@@ -70,21 +68,20 @@ func cmdLedger(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	kmFlag := fs.String("km", "0", "the worker's round trip in `km`")
 	batch := fs.Int("batch", 0, "redeem cheques of this batch `id` only")
 	month := fs.String("month", "", "the `month` (YYYY-MM) of the pay statement")
-	pos, err := parseFlags(fs, args[1:])
-	if err != nil {
-		return exitCommand
+	pos, code, ok := fs.parse(args[1:])
+	if !ok {
+		return code
 	}
 	var date wk.Date
 	if *dateFlag != "" {
+		var err error
 		if date, err = wk.ParseDate(*dateFlag); err != nil {
 			return c.usage("--date: %v", err)
 		}
 	}
-	given := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	needs := func(names ...string) bool {
 		for _, n := range names {
-			if !given[n] {
+			if !fs.given(n) {
 				c.usage("--%s is required", n)
 				return false
 			}
@@ -116,7 +113,7 @@ func cmdLedger(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	switch sub {
 	case "purchase":
 		if !needs("user", "date", "count", "price") {
-			return exitCommand
+			return exitUsage
 		}
 		price, err := decimal.NewFromString(*priceFlag)
 		if err != nil {
@@ -125,7 +122,7 @@ func cmdLedger(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return c.run(false, func(l *vouchers.Ledger) (any, error) { return l.Purchase(*user, date, *count, price) })
 	case "redeem":
 		if !needs("user", "worker", "date", "minutes") {
-			return exitCommand
+			return exitUsage
 		}
 		km, err := decimal.NewFromString(*kmFlag)
 		if err != nil {
@@ -135,7 +132,7 @@ func cmdLedger(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return c.run(false, func(l *vouchers.Ledger) (any, error) { return l.Redeem(w) })
 	case "balance", "statement":
 		if !needs("user", "date") {
-			return exitCommand
+			return exitUsage
 		}
 		return c.run(true, func(l *vouchers.Ledger) (any, error) {
 			if sub == "balance" {
@@ -145,7 +142,7 @@ func cmdLedger(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		})
 	case "pay":
 		if !needs("worker", "month") {
-			return exitCommand
+			return exitUsage
 		}
 		return c.run(true, func(l *vouchers.Ledger) (any, error) { return l.PayStatement(*worker, *month) })
 	}
@@ -166,12 +163,13 @@ type ledgerCmd struct {
 	journal        string // a journal file, or
 	sqlStore       string // --sql
 	ledgerName     string
+	stdin          io.Reader
 	stdout, stderr io.Writer
 }
 
 func (c *ledgerCmd) usage(format string, args ...any) int {
 	fmt.Fprintf(c.stderr, "wijkwerken %s: %s\n", c.name, fmt.Sprintf(format, args...))
-	return exitCommand
+	return exitUsage
 }
 
 // fail reports an error that is not the user's input and returns 2.
@@ -181,7 +179,7 @@ func (c *ledgerCmd) fail(err error) int {
 		err = fmt.Errorf("the database has no ledger schema (%v): make it with\n  wijkwerken ledger migrate --sql %s", se.Err, c.shown())
 	}
 	fmt.Fprintf(c.stderr, "wijkwerken %s: %v\n", c.name, err)
-	return exitBroken
+	return exitInput
 }
 
 // shown is --sql as it may be shown: without a password.
@@ -219,7 +217,7 @@ func (c *ledgerCmd) openDB(ctx context.Context) (*sql.DB, error) {
 // open opens the ledger on its store; readOnly opens a journal file for
 // reading only. close closes the ledger and its database.
 func (c *ledgerCmd) open(ctx context.Context, readOnly bool) (l *vouchers.Ledger, torn *store.TornRecord, close func(), err error) {
-	rb, err := c.rf.load()
+	rb, err := c.rf.load(c.rf.inputs(c.stdin))
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -264,7 +262,7 @@ func (c *ledgerCmd) emit(v any) int {
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(v); err != nil {
 		fmt.Fprintf(c.stderr, "wijkwerken %s: %v\n", c.name, err)
-		return exitBroken
+		return exitInput
 	}
 	return exitOK
 }

@@ -1,30 +1,55 @@
 // Command wijkwerken decides, explains and tests the regulation of
 // wijk-werken and gemeenschapsdienst.
 //
-//	wijkwerken eval   [--date D] [--json] [--trace] [--lang nl|en] FILE
-//	wijkwerken test   [--run RE] [--format text|json|github] [--junit FILE] [--coverage] [--min-coverage PCT] [-v] PATHS...
+//	wijkwerken eval   [--date D] [--json] [--trace] [--lang nl|en] FILE|-
+//	wijkwerken test   [--run RE] [--format text|json|github] [--junit FILE] [--coverage] [--min-coverage PCT] [-v] PATHS...|-
 //	wijkwerken params [--at D] [--json]
 //	wijkwerken rules  [--area A] [--at D] [--json]
-//	wijkwerken lint   [FILES...]
-//	wijkwerken compare --reform FILE... [--sweep P=LO:HI:STEP] [--json|--csv] [--html FILE] POPULATION
+//	wijkwerken ledger purchase|redeem|balance|statement|pay|verify|migrate|backup STORE [flags]
+//	wijkwerken lint   [--strict] [RULEBOOK DIR] [REFORM FILES...|-]
+//	wijkwerken workplaces [--date D] [--json] REGISTER|-
+//	wijkwerken population --n N [--seed S] [--date D] | --calibrated [--year Y] [--scale F]
+//	wijkwerken bulk   [--date D] [--workers K] [--explain] [--trace] [--quiet] FILE|-
+//	wijkwerken compare --reform FILE... [--sweep P=LO:HI:STEP] [--by FIELD]... [--json|--csv] [--html FILE] POPULATION|-
+//	wijkwerken mutate [--reform FILE]... [--all] [--rules GLOB]... [--format text|json|github] [--min-score PCT] PATHS...
+//	wijkwerken serve  [--addr ADDR] [--tokens FILE] [--cors-origin O]... [--decision-log FILE]
+//	wijkwerken schema case|scenario|reform|rulebook|register
+//	wijkwerken version
 //
 // Every command takes --rulebook DIR (a rulebook other than the embedded
-// reference) and --reform FILE (repeatable; reforms apply in order).
+// reference), --reform FILE (repeatable; reforms apply in order) and
+// --max-input-bytes N (the largest file read whole; 64 MiB by default).
+// Wherever a command reads a file, - reads standard input. -h prints a
+// command's usage and flags.
 //
-// Exit status: 0 success; 1 a scenario failed (test) or a problem was found
-// (lint); 2 bad usage, a broken file or a broken rulebook.
+// Exit status, the same in every command:
+//
+//	0    success: every scenario passed, the files are clean, the proof is complete
+//	1    the check failed: a scenario failed; coverage or mutation score below
+//	     the minimum; lint found a problem in the files it checks (--strict:
+//	     a warning too); an area of the case could not be decided (eval);
+//	     proof missing (workplaces)
+//	2    usage, or an input that cannot be used: an unknown command or flag, a bad
+//	     flag value, a wrong number of arguments, --run matching no scenario, an
+//	     output path that is an input; a file missing, too large, not a regular
+//	     file, or broken (YAML, a case, a scenario file, a rulebook or reform
+//	     another command reads); a population or stream none of whose lines is
+//	     a case (compare, bulk)
+//	130  interrupted by SIGINT (143: SIGTERM); the output holds complete lines only
+//
+// lint exits 1 for every problem it finds in what it checks, a YAML syntax
+// error included, and 2 only when it cannot read a file (as every command).
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
+	"sort"
 	"strings"
 
-	wk "github.com/openwijkwerken/wijkwerken"
+	"github.com/openwijkwerken/wijkwerken/internal/buildinfo"
+	"github.com/openwijkwerken/wijkwerken/internal/suggest"
 )
 
 func main() {
@@ -35,180 +60,128 @@ const usage = `wijkwerken decides, explains and tests the regulation of wijk-wer
 
 Usage:
   wijkwerken eval   [--date D] [--json] [--trace] [--lang nl|en] FILE|-
-  wijkwerken test   [--run RE] [--format text|json|github] [--junit FILE] [--coverage] [--min-coverage PCT] [-v] PATHS...
+  wijkwerken test   [--run RE] [--format text|json|github] [--junit FILE] [--coverage] [--min-coverage PCT] [-v] PATHS...|-
   wijkwerken params [--at D] [--json]
   wijkwerken rules  [--area A] [--at D] [--json]
   wijkwerken ledger purchase|redeem|balance|statement|pay|verify|migrate|backup STORE [flags]  (a durable cheque ledger, JSON out)
-  wijkwerken lint   [RULEBOOK DIR] [REFORM FILES...]
-  wijkwerken workplaces [--date D] [--json] FILE   (exit 1 while proof is missing)
+  wijkwerken lint   [--strict] [RULEBOOK DIR] [REFORM FILES...|-]
+  wijkwerken workplaces [--date D] [--json] REGISTER|-   (exit 1 while proof is missing)
   wijkwerken population --n N [--seed S] [--date D] | --calibrated [--year Y] [--scale F]  (JSON lines of cases)
-  wijkwerken bulk   [--date D] [--workers K] [--trace] [--quiet] FILE|-  (JSON lines in and out)
+  wijkwerken bulk   [--date D] [--workers K] [--explain] [--trace] [--quiet] FILE|-  (JSON lines in and out)
   wijkwerken compare --reform FILE... [--sweep P=LO:HI:STEP] [--by FIELD]... [--lang nl|en] [--date D] [--json|--csv] [--html FILE] POPULATION|-
-  wijkwerken mutate [--all] [--rules GLOB]... [--format text|json|github] [--min-score PCT] [--workers N] PATHS...
-  wijkwerken serve  [--addr ADDR] [--tokens FILE] [--cors-origin O]... [--decision-log FILE]  (HTTP/JSON, OpenAPI at /openapi.json)
+  wijkwerken mutate [--reform FILE]... [--all] [--rules GLOB]... [--format text|json|github] [--min-score PCT] [--workers N] PATHS...
+  wijkwerken serve  [--addr ADDR] [--tokens FILE] [--cors-origin O]... [--decision-log FILE]  (HTTP/JSON and the web interface)
   wijkwerken schema case|scenario|reform|rulebook|register  (the JSON Schema of a file format)
+  wijkwerken version
 
-Every command takes --rulebook DIR and --reform FILE (repeatable).
+Every command takes --rulebook DIR, --reform FILE (repeatable) and --max-input-bytes N.
 Run 'wijkwerken COMMAND -h' for a command's flags.
+
+Exit status: ` + exitSummary + `
 `
 
-// exit codes
+// The exit status of every command (the table in the package comment).
 const (
-	exitOK      = 0
-	exitFail    = 1
-	exitBroken  = 2
-	exitCommand = 2
+	exitOK          = 0
+	exitFail        = 1   // the check failed
+	exitUsage       = 2   // bad usage
+	exitInput       = 2   // an input that cannot be used
+	exitInterrupted = 130 // a signal stopped the run (128 + its number)
 )
+
+const exitSummary = "0 success; 1 the check failed (a scenario, coverage, a lint problem, an undecided area, missing proof); " +
+	"2 bad usage or an input that cannot be used (missing, too large, broken); 130 interrupted (143 on SIGTERM)."
 
 type cmdFunc func(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 
+var commands = map[string]cmdFunc{
+	"eval":       cmdEval,
+	"test":       cmdTest,
+	"params":     cmdParams,
+	"rules":      cmdRules,
+	"lint":       cmdLint,
+	"ledger":     cmdLedger,
+	"workplaces": cmdWorkplaces,
+	"population": cmdPopulation,
+	"bulk":       cmdBulk,
+	"compare":    cmdCompare,
+	"mutate":     cmdMutate,
+	"serve":      cmdServe,
+	"schema":     cmdSchema,
+	"version":    cmdVersion,
+}
+
+// run runs the command line args. Text written to stdout and stderr has
+// the control characters of user-supplied text escaped (escaper); machine
+// formats are written raw.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	stdout, stderr = newEscaper(stdout), newEscaper(stderr)
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
-		return exitCommand
-	}
-	cmds := map[string]cmdFunc{
-		"eval":       cmdEval,
-		"test":       cmdTest,
-		"params":     cmdParams,
-		"rules":      cmdRules,
-		"lint":       cmdLint,
-		"ledger":     cmdLedger,
-		"workplaces": cmdWorkplaces,
-		"population": cmdPopulation,
-		"bulk":       cmdBulk,
-		"compare":    cmdCompare,
-		"mutate":     cmdMutate,
-		"serve":      cmdServe,
-		"schema":     cmdSchema,
+		return exitUsage
 	}
 	switch args[0] {
-	case "-h", "--help", "help":
+	case "-h", "-help", "--help", "help":
+		if len(args) > 1 && commands[args[1]] != nil {
+			return commands[args[1]]([]string{"-h"}, stdin, stdout, stderr)
+		}
 		fmt.Fprint(stdout, usage)
 		return exitOK
+	case "-version", "--version":
+		return cmdVersion(args[1:], stdin, stdout, stderr)
 	}
-	c, ok := cmds[args[0]]
+	c, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "wijkwerken: unknown command %q\n\n%s", args[0], usage)
-		return exitCommand
+		msg := fmt.Sprintf("wijkwerken: unknown command %q", args[0])
+		if s := suggest.Closest(args[0], commandNames()); s != "" {
+			msg += fmt.Sprintf(" (did you mean %q?)", s)
+		} else if strings.HasPrefix(args[0], "-") {
+			msg = fmt.Sprintf("wijkwerken: %s: give a command first (wijkwerken COMMAND [flags])", args[0])
+		}
+		fmt.Fprintf(stderr, "%s\nRun 'wijkwerken -h' for the commands.\n", msg)
+		return exitUsage
 	}
 	return c(args[1:], stdin, stdout, stderr)
 }
 
-// rulebookFlags are the flags every command shares.
-type rulebookFlags struct {
-	dir     string
-	reforms multiFlag
+func commandNames() []string {
+	names := make([]string, 0, len(commands))
+	for k := range commands {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
 }
 
-type multiFlag []string
-
-func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
-func (m *multiFlag) Set(s string) error { *m = append(*m, s); return nil }
-
-func (rf *rulebookFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&rf.dir, "rulebook", "", "read the rulebook from `DIR` instead of the embedded reference")
-	fs.Var(&rf.reforms, "reform", "apply the reform in `FILE` (repeatable, applied in order)")
+// cmdVersion prints the module version and the VCS revision the binary was
+// built from.
+func cmdVersion(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	fs := newFlags("version", "", stdout, stderr)
+	pos, code, ok := fs.parse(args)
+	if !ok {
+		return code
+	}
+	if len(pos) > 0 {
+		return fs.usage("unexpected argument %q", pos[0])
+	}
+	fmt.Fprintln(stdout, versionLine())
+	return exitOK
 }
 
-// load returns the rulebook the flags name.
-func (rf *rulebookFlags) load() (*wk.Rulebook, error) {
-	var rb *wk.Rulebook
-	var err error
-	if rf.dir == "" {
-		rb, err = wk.Reference()
+// versionLine is "wijkwerken VERSION (MODULE, revision REV[, modified])".
+func versionLine() string {
+	module, version, revision, modified := buildinfo.Read()
+	var parts []string
+	if module != "" {
+		parts = append(parts, module)
+	}
+	if revision != "" {
+		parts = append(parts, "revision "+revision)
 	} else {
-		rb, err = loadDir(rf.dir)
+		parts = append(parts, "revision unknown (built without VCS information: go build in a clone records it)")
 	}
-	if err != nil {
-		return nil, err
+	if modified {
+		parts = append(parts, "modified")
 	}
-	reforms, err := readReforms(rf.reforms)
-	if err != nil {
-		return nil, err
-	}
-	return rb.Reform(reforms...)
-}
-
-func readReforms(files []string) ([]*wk.Reform, error) {
-	var out []*wk.Reform
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			return nil, err
-		}
-		r, err := wk.ParseReform(f, data)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, nil
-}
-
-// loadDir loads a rulebook directory so that positions in errors read as
-// the path the user gave.
-func loadDir(dir string) (*wk.Rulebook, error) {
-	clean := filepath.Clean(dir)
-	if !filepath.IsAbs(clean) && !strings.HasPrefix(clean, "..") {
-		return wk.Load(os.DirFS("."), filepath.ToSlash(clean))
-	}
-	abs, err := filepath.Abs(clean)
-	if err != nil {
-		return nil, err
-	}
-	vol := filepath.VolumeName(abs)
-	return wk.Load(os.DirFS(vol+string(filepath.Separator)), filepath.ToSlash(strings.TrimPrefix(abs[len(vol):], string(filepath.Separator))))
-}
-
-func newFlags(name, args string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: wijkwerken %s %s\n", name, args)
-		fs.PrintDefaults()
-	}
-	return fs
-}
-
-// parseFlags parses flags placed before or after the positional arguments.
-func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			return pos, nil
-		}
-		pos = append(pos, rest[0])
-		args = rest[1:]
-	}
-}
-
-// report prints an error the way people can act on: every problem of a
-// broken file on a line of its own.
-func report(stderr io.Writer, err error) {
-	var le *wk.LoadError
-	if errors.As(err, &le) {
-		for _, p := range le.Problems {
-			fmt.Fprintln(stderr, p.String())
-		}
-		return
-	}
-	fmt.Fprintln(stderr, "wijkwerken:", err)
-}
-
-// openInput opens the file a command reads, or stdin for "-"; close
-// releases it.
-func openInput(name string, stdin io.Reader) (r io.Reader, close func(), err error) {
-	if name == "-" {
-		return stdin, func() {}, nil
-	}
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, nil, err
-	}
-	return f, func() { f.Close() }, nil
+	return "wijkwerken " + version + " (" + strings.Join(parts, ", ") + ")"
 }

@@ -115,7 +115,7 @@ func TestEval(t *testing.T) {
 	require.Equal(t, 0, code, errs)
 	assert.Contains(t, out, "Decision on 2024-03-01 (rulebook: reference)")
 	assert.Contains(t, out, "referrer               ocmw")
-	assert.Contains(t, out, "eligibility.referrer")
+	assert.NotContains(t, out, "eligibility.referrer", "the trace only with --trace")
 
 	code, out, _ = runCLI(t, "eval", "--json", "--date", "2025-01-01", "../../testdata/cases/leefloon-household.yaml")
 	require.Equal(t, 0, code)
@@ -150,7 +150,7 @@ func TestParamsRulesLint(t *testing.T) {
 	// From 2026 the rate is 0, with its low confidence and its sources.
 	code, out, _ = runCLI(t, "params", "--at", "2026-06-01")
 	require.Equal(t, 0, code)
-	assert.Regexp(t, `(?m)^vouchers\.tax_rate = 0 share of the amount paid\n    in force 2026-01-01 \.\. …, confidence low\n.*De Tijd.*\n    https://www\.tijd\.be/`, out)
+	assert.Regexp(t, `(?m)^vouchers\.tax_rate = 0 share of the amount paid\n    in force 2026-01-01 \.\. …, confidence low\n    .*\n    .*De Tijd.*\n    https://www\.tijd\.be/`, out)
 
 	code, out, _ = runCLI(t, "params", "--reform", "../../testdata/reforms/interim-15-days.yaml", "--at", "2024-06-01")
 	require.Equal(t, 0, code)
@@ -159,7 +159,7 @@ func TestParamsRulesLint(t *testing.T) {
 	code, out, _ = runCLI(t, "rules", "--area", "eligibility")
 	require.Equal(t, 0, code)
 	assert.Contains(t, out, "eligibility.referrer")
-	assert.Contains(t, out, "output referrer")
+	assert.Contains(t, out, "computes referrer")
 
 	code, _, errs := runCLI(t, "rules", "--area", "eligibilty")
 	assert.Equal(t, 2, code)
@@ -264,9 +264,9 @@ func TestEvalVouchersCase(t *testing.T) {
 		"price_valid": true, "expires": "2024-05-09", "valid": true, "tax_reduction": "126", "reasons": []any{},
 	}, doc.Vouchers)
 
-	code, out, errs = runCLI(t, "eval", "--date", "2024-03-20", "../../testdata/cases/vouchers.yaml")
+	code, out, errs = runCLI(t, "eval", "--trace", "--date", "2024-03-20", "../../testdata/cases/vouchers.yaml")
 	require.Equal(t, 0, code, errs)
-	assert.Contains(t, out, "tax_reduction")
+	assert.Contains(t, out, "tax_reduction          126.00")
 	assert.Contains(t, out, "vouchers.covid2021_extension")
 }
 
@@ -448,7 +448,7 @@ func TestTestGitHubAnnotationOnTheLine(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	require.Len(t, lines, 2)
 	assert.Equal(t, "::error file=../../examples/ci/broken/broken.yaml,line=10,title=scenario the pay is wrong on purpose::"+
-		"vouchers.allowance: want 5.00, got 4.1%0Areproduce: wijkwerken test --run '^the pay is wrong on purpose$' ../../examples/ci/broken/broken.yaml", lines[0])
+		"vouchers.allowance: want 5.00, got 4.10%0Areproduce: wijkwerken test --run '^the pay is wrong on purpose$' ../../examples/ci/broken/broken.yaml", lines[0])
 	assert.Equal(t, "0 passed, 1 failed", lines[1])
 
 	// A broken file is annotated on the line of each problem.
@@ -515,7 +515,7 @@ func TestProgress(t *testing.T) {
 	require.NoError(t, err)
 	defer f.Close()
 	var errOut bytes.Buffer
-	p := newProgress("bulk", f, &errOut, true)
+	p := newProgress("bulk", f, newEscaper(&errOut), true) // stderr as run gives it
 	_, err = io.ReadAll(p)
 	require.NoError(t, err)
 	assert.Regexp(t, `^bulk: 3 cases read \(100% of the input\), \d+ cases/s$`, p.line())

@@ -1,15 +1,11 @@
 package main
 
 import (
-	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
-	"math"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
@@ -24,14 +20,8 @@ import (
 // reads every .yaml, .yml and .json file of the directory itself.
 const equivalentsFile = "mutants/equivalent.yaml"
 
-// interrupt is the context the command runs under: done on SIGINT. Tests
-// replace it.
-var interrupt = func() (context.Context, context.CancelFunc) {
-	return signal.NotifyContext(context.Background(), os.Interrupt)
-}
-
-func cmdMutate(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	fs := newFlags("mutate", "[--rulebook DIR] [--reform FILE]... [--all] [--rules GLOB]... [--operators LIST] [--equivalents FILE] [--format text|json|github] [--min-score PCT] [--workers N] [--every-scenario] [-v] PATHS...", stderr)
+func cmdMutate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := newFlags("mutate", "[--rulebook DIR] [--reform FILE]... [--all] [--rules GLOB]... [--operators LIST] [--equivalents FILE] [--format text|json|github] [--min-score PCT] [--workers N] [--every-scenario] [-v] PATHS...", stdout, stderr)
 	var rf rulebookFlags
 	rf.register(fs)
 	var rules multiFlag
@@ -40,38 +30,29 @@ func cmdMutate(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	everything := fs.Bool("all", false, "with --reform: mutate the whole rulebook, not only what the reforms add or change")
 	equivalents := fs.String("equivalents", "", "read the declared equivalent mutants from `FILE` (default: "+equivalentsFile+" in the rulebook directory, regulation/"+equivalentsFile+" for the reference, when it exists)")
 	format := fs.String("format", "text", "how to report: text, json, or github (GitHub Actions annotations on the mutated line)")
-	minScore := fs.Float64("min-score", -1, "fail (exit 1) when the mutation score is below `PCT` percent")
-	workers := fs.Int("workers", 0, "mutants tried at once (default: one per core)")
+	var minScore percent
+	fs.Var(&minScore, "min-score", "fail (exit 1) when the mutation score is below `PCT` percent (0 to 100)")
+	workers := workersFlag(fs, "mutants tried")
 	verbose := fs.Bool("v", false, "list the killed mutants too")
 	every := fs.Bool("every-scenario", false, "run every scenario against every mutant, not only those that can notice it (slower; the same verdicts)")
-	paths, err := parseFlags(fs, args)
-	if err != nil {
-		return exitCommand
+	paths, code, ok := fs.parse(args)
+	if !ok {
+		return code
 	}
 	if len(paths) == 0 {
-		fs.Usage()
-		return exitCommand
+		return fs.usage("give the scenario files or directories that should kill the mutants")
 	}
-	usageErr := func(format string, args ...any) int {
-		fmt.Fprintf(stderr, "wijkwerken mutate: "+format+"\n", args...)
-		return exitCommand
-	}
+	usageErr := fs.fail
 	switch *format {
 	case "text", "json", "github":
 	default:
 		return usageErr("--format %q: want text, json or github", *format)
 	}
-	minGiven := false
-	fs.Visit(func(f *flag.Flag) {
-		if f.Name == "min-score" {
-			minGiven = true
-		}
-	})
-	if minGiven && (math.IsNaN(*minScore) || *minScore < 0 || *minScore > 100) {
-		return usageErr("--min-score %g: want a percentage from 0 to 100", *minScore)
+	if msg := checkWorkers(*workers); msg != "" {
+		return usageErr("%s", msg)
 	}
-	if *workers < 0 {
-		return usageErr("--workers %d: want 0 (one per core) or more", *workers)
+	if *format == "json" {
+		stdout = raw(stdout)
 	}
 	opts := mutate.Options{Rules: rules, ReformOnly: len(rf.reforms) > 0 && !*everything, Source: readSource}
 	if *operators != "" {
@@ -83,23 +64,33 @@ func cmdMutate(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return usageErr("%v", err)
 	}
 
-	suites, err := scenario.LoadPaths(paths...)
+	in := rf.inputs(stdin)
+	suites, broken, err := loadSuites(paths, in)
 	if err != nil {
-		if *format == "github" {
-			scenario.WriteLoadErrorGitHub(stdout, err)
-		}
 		report(stderr, err)
-		return exitBroken
+		return exitInput
 	}
-	rb, err := rf.load()
+	if len(broken) > 0 {
+		// Mutants survive a suite with files missing: no score without them.
+		var le wk.LoadError
+		for _, b := range broken {
+			le.Problems = append(le.Problems, b.Problems...)
+		}
+		if *format == "github" {
+			scenario.WriteLoadErrorGitHub(stdout, &le)
+		}
+		report(stderr, &le)
+		return exitInput
+	}
+	rb, err := rf.load(in)
 	if err != nil {
 		report(stderr, err)
-		return exitBroken
+		return exitInput
 	}
 	ro := mutate.RunOptions{Workers: *workers, All: *every}
 	if ro.Equivalents, err = loadEquivalents(*equivalents, rf.dir); err != nil {
 		report(stderr, err)
-		return exitBroken
+		return exitInput
 	}
 	mutants, skipped := mutate.Generate(rb, opts)
 
@@ -118,14 +109,15 @@ func cmdMutate(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		report(stderr, err)
 		return exitFail
 	case err != nil && rep == nil && ctx.Err() != nil:
-		fmt.Fprintln(stderr, "wijkwerken mutate: interrupted before the first mutant")
-		return exitBroken
+		msg, code, _ := interrupted(ctx)
+		fmt.Fprintf(stderr, "wijkwerken mutate: %s before the first mutant\n", msg)
+		return code
 	case err != nil && rep == nil:
 		report(stderr, err)
-		return exitBroken
+		return exitInput
 	}
 	rep.Skipped = skipped
-	below := minGiven && rep.Score() < *minScore
+	below := minScore.set && rep.Score() < minScore.v
 	var werr error
 	switch *format {
 	case "json":
@@ -137,15 +129,20 @@ func cmdMutate(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	if werr != nil {
 		report(stderr, werr)
-		return exitBroken
+		return exitInput
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "wijkwerken mutate: interrupted after %d of %d mutants\n", len(rep.Results), len(mutants))
-		return exitBroken
+		msg, code, stopped := interrupted(ctx)
+		if !stopped {
+			report(stderr, err)
+			return exitInput
+		}
+		fmt.Fprintf(stderr, "wijkwerken mutate: %s after %d of %d mutants\n", msg, len(rep.Results), len(mutants))
+		return code
 	}
 	failed := false
 	if below {
-		fmt.Fprintf(stderr, "wijkwerken mutate: mutation score %.1f%% is below --min-score %g%%\n", rep.Score(), *minScore)
+		fmt.Fprintf(stderr, "wijkwerken mutate: mutation score %.1f%% is below --min-score %g%%\n", rep.Score(), minScore.v)
 		failed = true
 	}
 	if !rep.DeclarationsOK() {

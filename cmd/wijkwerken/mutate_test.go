@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -276,14 +275,8 @@ func TestMutateReference(t *testing.T) {
 }
 
 func TestMutateInterrupted(t *testing.T) {
-	saved := interrupt
-	defer func() { interrupt = saved }()
-	interrupt = func() (context.Context, context.CancelFunc) {
-		ctx, cancel := context.WithCancel(context.Background())
-		cancel()
-		return ctx, cancel
-	}
+	signalled(t, os.Interrupt)
 	code, _, errs := runCLI(t, "mutate", "--rulebook", tinyRulebook, tinyScenarios)
-	assert.Equal(t, 2, code)
-	assert.Contains(t, errs, "interrupted")
+	assert.Equal(t, 130, code, "128 + SIGINT, as shells report it")
+	assert.Contains(t, errs, "interrupted by SIGINT")
 }

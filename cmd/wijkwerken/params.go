@@ -4,35 +4,40 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
-	"text/tabwriter"
+	"strings"
 
 	wk "github.com/openwijkwerken/wijkwerken"
-	"github.com/openwijkwerken/wijkwerken/decision"
 )
 
-func cmdParams(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	fs := newFlags("params", "[--at D] [--json]", stderr)
+// textWidth is the width text output is wrapped to (a URL, which cannot
+// be broken, may run longer).
+const textWidth = 100
+
+// paramLabels are the words of params and rules, by language.
+var paramLabels = map[string]map[string]string{
+	"en": {"in force": "in force", "confidence": "confidence", "reform": "reform", "yields reason": "yields reason", "computes": "computes"},
+	"nl": {"in force": "geldig", "confidence": "betrouwbaarheid", "reform": "hervorming", "yields reason": "geeft reden", "computes": "berekent"},
+}
+
+func cmdParams(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := newFlags("params", "[--at D] [--lang nl|en] [--json]", stdout, stderr)
 	var rf rulebookFlags
 	rf.register(fs)
-	at := fs.String("at", "", "show only the values in force on `date` YYYY-MM-DD")
+	at := fs.dateVar("at", "show only the values in force on `date` YYYY-MM-DD")
 	asJSON := fs.Bool("json", false, "write JSON")
-	if pos, err := parseFlags(fs, args); err != nil || len(pos) > 0 {
-		fs.Usage()
-		return exitCommand
+	lang := fs.langVar()
+	pos, code, ok := fs.parse(args)
+	if !ok {
+		return code
 	}
-	var date wk.Date
-	if *at != "" {
-		var err error
-		if date, err = wk.ParseDate(*at); err != nil {
-			fmt.Fprintf(stderr, "wijkwerken params: --at: %v\n", err)
-			return exitCommand
-		}
+	if len(pos) > 0 {
+		return fs.usage("unexpected argument %q", pos[0])
 	}
-	rb, err := rf.load()
+	date := *at
+	rb, err := rf.load(rf.inputs(stdin))
 	if err != nil {
 		report(stderr, err)
-		return exitBroken
+		return exitInput
 	}
 	type row struct {
 		ID         string   `json:"id"`
@@ -56,7 +61,7 @@ func cmdParams(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
+		enc := json.NewEncoder(raw(stdout))
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(rows); err != nil {
 			report(stderr, err)
@@ -65,22 +70,20 @@ func cmdParams(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	// One block per value: the value and its validity on the first line,
-	// then the citation and the source URLs, so that no line runs wide.
+	// then the citation and the source URLs, wrapped to textWidth.
+	l := paramLabels[*lang]
 	for _, r := range rows {
-		to := "…"
-		if !r.To.IsZero() {
-			to = r.To.String()
-		}
 		conf := ""
 		if r.Confidence != "" {
-			conf = ", confidence " + r.Confidence
+			conf = ", " + l["confidence"] + " " + r.Confidence
 		}
-		fmt.Fprintf(stdout, "%s = %s %s\n    in force %s .. %s%s\n", r.ID, r.Value, r.Unit, r.From, to, conf)
+		writeWrapped(stdout, "", fmt.Sprintf("%s = %s %s", r.ID, r.Value, r.Unit))
+		fmt.Fprintf(stdout, "    %s %s .. %s%s\n", l["in force"], r.From, openEnd(r.To), conf)
 		cite := r.Cite
 		if r.Reform != "" {
-			cite = "reform " + r.Reform + ": " + cite
+			cite = l["reform"] + " " + r.Reform + ": " + cite
 		}
-		fmt.Fprintf(stdout, "    %s\n", cite)
+		writeWrapped(stdout, "    ", cite)
 		for _, u := range r.Sources {
 			fmt.Fprintf(stdout, "    %s\n", u)
 		}
@@ -88,21 +91,64 @@ func cmdParams(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-func cmdRules(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	fs := newFlags("rules", "[--area A] [--at D] [--json]", stderr)
+func openEnd(d wk.Date) string {
+	if d.IsZero() {
+		return "…"
+	}
+	return d.String()
+}
+
+// writeWrapped writes text on lines of at most textWidth characters, each
+// starting with indent (a word longer than a line, such as a URL, stands
+// on a line of its own).
+func writeWrapped(w io.Writer, indent, text string) {
+	for _, line := range wrap(text, textWidth-len([]rune(indent))) {
+		fmt.Fprintf(w, "%s%s\n", indent, line)
+	}
+}
+
+func wrap(text string, width int) []string {
+	var lines []string
+	var cur []string
+	n := 0
+	for _, word := range strings.Fields(text) {
+		wl := len([]rune(word))
+		if len(cur) > 0 && n+1+wl > width {
+			lines = append(lines, strings.Join(cur, " "))
+			cur, n = nil, 0
+		}
+		if len(cur) > 0 {
+			n++
+		}
+		cur = append(cur, word)
+		n += wl
+	}
+	if len(cur) > 0 {
+		lines = append(lines, strings.Join(cur, " "))
+	}
+	return lines
+}
+
+func cmdRules(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := newFlags("rules", "[--area A] [--at D] [--lang nl|en] [--json]", stdout, stderr)
 	var rf rulebookFlags
 	rf.register(fs)
 	area := fs.String("area", "", "show only the rules of `area`")
-	at := fs.String("at", "", "show only the rules in force on `date` YYYY-MM-DD")
+	at := fs.dateVar("at", "show only the rules in force on `date` YYYY-MM-DD")
 	asJSON := fs.Bool("json", false, "write JSON")
-	if pos, err := parseFlags(fs, args); err != nil || len(pos) > 0 {
-		fs.Usage()
-		return exitCommand
+	lang := fs.langVar()
+	pos, code, ok := fs.parse(args)
+	if !ok {
+		return code
 	}
-	rb, err := rf.load()
+	if len(pos) > 0 {
+		return fs.usage("unexpected argument %q", pos[0])
+	}
+	date := *at
+	rb, err := rf.load(rf.inputs(stdin))
 	if err != nil {
 		report(stderr, err)
-		return exitBroken
+		return exitInput
 	}
 	if *area != "" {
 		found := false
@@ -110,21 +156,15 @@ func cmdRules(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			found = found || a == *area
 		}
 		if !found {
-			report(stderr, &wk.UnknownError{What: "area", ID: *area, Known: rb.Areas()})
-			return exitCommand
+			return fs.fail("%v", &wk.UnknownError{What: "area", ID: *area, Known: rb.Areas()})
 		}
 	}
 	rules := rb.Rules(*area)
-	if *at != "" {
-		d, err := wk.ParseDate(*at)
-		if err != nil {
-			fmt.Fprintf(stderr, "wijkwerken rules: --at: %v\n", err)
-			return exitCommand
-		}
-		rules = rb.RulesAt(*area, d)
+	if !date.IsZero() {
+		rules = rb.RulesAt(*area, date)
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
+		enc := json.NewEncoder(raw(stdout))
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(rules); err != nil {
 			report(stderr, err)
@@ -132,59 +172,15 @@ func cmdRules(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 		return exitOK
 	}
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "RULE\tAREA\tYIELDS\tFROM\tTO\tCITE")
+	l := paramLabels[*lang]
 	for _, r := range rules {
-		yields := "reason " + r.Reason
+		yields := l["yields reason"] + " " + r.Reason
 		if !r.IsCondition() {
-			yields = "output " + r.Output
+			yields = l["computes"] + " " + r.Output
 		}
-		to := "…"
-		if !r.To.IsZero() {
-			to = r.To.String()
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Area, yields, r.From, to, r.Cite)
-	}
-	tw.Flush()
-	return exitOK
-}
-
-func cmdLint(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	fs := newFlags("lint", "[--rulebook DIR] [--reform FILE]... [--strict] [RULEBOOK DIR | REFORM FILES...]", stderr)
-	var rf rulebookFlags
-	rf.register(fs)
-	strict := fs.Bool("strict", false, "exit 1 on warnings too (a parameter no rule reads)")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return exitCommand
-	}
-	for _, p := range pos {
-		// A directory is a rulebook (lint regulation/), a file a reform.
-		if st, err := os.Stat(p); err == nil && st.IsDir() {
-			if rf.dir != "" {
-				fmt.Fprintf(stderr, "wijkwerken lint: two rulebooks: %s and %s\n", rf.dir, p)
-				return exitCommand
-			}
-			rf.dir = p
-			continue
-		}
-		rf.reforms = append(rf.reforms, p)
-	}
-	rb, err := rf.load()
-	if err == nil {
-		_, err = decision.New(rb) // type-checks every rule against its area
-	}
-	if err != nil {
-		report(stderr, err)
-		return exitFail
-	}
-	warnings := rb.Warnings()
-	for _, w := range warnings {
-		fmt.Fprintln(stderr, "warning: "+w.String())
-	}
-	fmt.Fprintf(stdout, "ok: %s: %d parameters, %d rules, %d warnings\n", rb.Name(), len(rb.Parameters()), len(rb.Rules("")), len(warnings))
-	if *strict && len(warnings) > 0 {
-		return exitFail
+		writeWrapped(stdout, "", fmt.Sprintf("%s (%s): %s", r.ID, r.Area, yields))
+		fmt.Fprintf(stdout, "    %s %s .. %s\n", l["in force"], r.From, openEnd(r.To))
+		writeWrapped(stdout, "    ", r.Cite)
 	}
 	return exitOK
 }

@@ -40,7 +40,9 @@ type progress struct {
 
 // newProgress wraps r; the line goes to stderr only when show is true.
 func newProgress(name string, r io.Reader, stderr io.Writer, show bool) *progress {
-	p := &progress{r: r, w: stderr, name: name, start: time.Now(), stop: make(chan struct{})}
+	// The line is rewritten with \r and ESC [K on purpose: past the
+	// escaper, which would show them as text.
+	p := &progress{r: r, w: raw(stderr), name: name, start: time.Now(), stop: make(chan struct{})}
 	if f, ok := r.(*os.File); ok {
 		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
 			p.total = st.Size()

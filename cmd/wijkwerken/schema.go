@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"io"
 	"strings"
 
@@ -11,19 +10,17 @@ import (
 // cmdSchema prints the JSON Schema of a file format.
 func cmdSchema(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	kinds := strings.Join(schema.Kinds(), "|")
-	fs := newFlags("schema", kinds, stderr)
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return exitCommand
+	fs := newFlags("schema", kinds, stdout, stderr)
+	pos, code, ok := fs.parse(args)
+	if !ok {
+		return code
 	}
 	if len(pos) != 1 {
-		fs.Usage()
-		return exitCommand
+		return fs.usage("give one format")
 	}
 	b, err := schema.Get(pos[0])
 	if err != nil {
-		fmt.Fprintf(stderr, "wijkwerken schema: %v\n", err)
-		return exitCommand
+		return fs.fail("%v", err)
 	}
 	stdout.Write(b)
 	return exitOK

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -19,8 +18,8 @@ import (
 
 // cmdServe runs the rulebook as an HTTP/JSON service until SIGTERM or
 // SIGINT, then shuts down gracefully.
-func cmdServe(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	fs := newFlags("serve", "[--addr ADDR] [--rulebook DIR] [--reform FILE]... [--tokens FILE] [--cors-origin ORIGIN]... [--decision-log FILE [--decision-log-cases]]", stderr)
+func cmdServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := newFlags("serve", "[--addr ADDR] [--rulebook DIR] [--reform FILE]... [--tokens FILE] [--cors-origin ORIGIN]... [--decision-log FILE [--decision-log-cases]] [--no-ui]", stdout, stderr)
 	var rf rulebookFlags
 	rf.register(fs)
 	addr := fs.String("addr", "localhost:8080", "listen on `ADDR` (host:port; :8080 for every interface)")
@@ -42,57 +41,55 @@ func cmdServe(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	drain := fs.Duration("drain", 30*time.Second, "on SIGTERM, how long requests in flight may take to finish")
 	delay := fs.Duration("shutdown-delay", 0, "on SIGTERM, serve this long with /readyz answering 503 before closing the listener")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return exitCommand
+	noUI := fs.Bool("no-ui", false, "serve the API only, without the web interface at /")
+	pos, code, ok := fs.parse(args)
+	if !ok {
+		return code
 	}
 	if len(pos) > 0 {
-		fs.Usage()
-		return exitCommand
+		return fs.usage("unexpected argument %q", pos[0])
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
-		fmt.Fprintf(stderr, "wijkwerken serve: --log-level %q: want debug, info, warn or error\n", *logLevel)
-		return exitCommand
+		return fs.fail("--log-level %q: want debug, info, warn or error", *logLevel)
 	}
 	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
-	rb, err := rf.load()
+	rb, err := rf.load(rf.inputs(stdin))
 	if err != nil {
 		report(stderr, err)
-		return exitBroken
+		return exitInput
 	}
 	cfg := server.Config{Rulebook: rb, Logger: logger, Timeout: *timeout, StreamTimeout: *streamTimeout,
 		MaxInFlight: *inFlight, MaxQueue: *queue, QueueWait: *queueWait, MaxStreams: *streams,
-		MaxBody: *maxBody, MaxUpload: *maxUpload, MaxPopulation: *maxPop, CacheSize: *cache, CORSOrigins: origins, ShutdownDelay: *delay}
+		MaxBody: *maxBody, MaxUpload: *maxUpload, MaxPopulation: *maxPop, CacheSize: *cache, CORSOrigins: origins, ShutdownDelay: *delay, DisableUI: *noUI}
 	if *tokens != "" {
 		if cfg.Tokens, err = readTokens(*tokens); err != nil {
 			report(stderr, err)
-			return exitBroken
+			return exitInput
 		}
 	}
 	if *dlog != "" {
 		f, err := os.OpenFile(*dlog, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 		if err != nil {
 			report(stderr, err)
-			return exitBroken
+			return exitInput
 		}
 		defer f.Close()
 		cfg.DecisionLog, cfg.LogCases = f, *dlogCases
 	} else if *dlogCases {
-		fmt.Fprintln(stderr, "wijkwerken serve: --decision-log-cases needs --decision-log FILE")
-		return exitCommand
+		return fs.fail("--decision-log-cases needs --decision-log FILE")
 	}
 	srv, err := server.New(cfg)
 	if err != nil {
 		report(stderr, err)
-		return exitBroken
+		return exitInput
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		report(stderr, err)
-		return exitBroken
+		return exitInput
 	}
 	if err := srv.Serve(ctx, ln, *drain); err != nil {
 		report(stderr, err)

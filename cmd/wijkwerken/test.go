@@ -4,72 +4,80 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/openwijkwerken/wijkwerken/scenario"
 )
 
-func cmdTest(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	fs := newFlags("test", "[--rulebook DIR] [--reform FILE]... [--run REGEXP] [--format text|json|github] [--junit FILE] [--coverage] [--min-coverage PCT] [-v] PATHS...", stderr)
+func cmdTest(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := newFlags("test", "[--rulebook DIR] [--reform FILE]... [--run REGEXP] [--format text|json|github] [--junit FILE] [--coverage] [--min-coverage PCT] [-v] PATHS...|-", stdout, stderr)
 	var rf rulebookFlags
 	rf.register(fs)
-	junit := fs.String("junit", "", "also write a JUnit XML report to `FILE`")
+	junit := fs.String("junit", "", "also write a JUnit XML report to `FILE` (written whole, or not at all)")
 	verbose := fs.Bool("v", false, "list passing scenarios too")
-	run := fs.String("run", "", "run only the scenarios whose name matches `REGEXP` (as go test -run)")
+	run := fs.String("run", "", "run only the scenarios whose name matches `REGEXP` (as go test -run); matching none is a usage error (exit 2)")
 	format := fs.String("format", "text", "how to report: text, json, or github (GitHub Actions annotations on the scenario's line)")
 	cover := fs.Bool("coverage", false, "report per rule how many scenarios exercised it and with which outcomes")
-	minCover := fs.Float64("min-coverage", -1, "fail (exit 1) when less than `PCT` percent of the rules are covered with every outcome (implies --coverage)")
-	paths, err := parseFlags(fs, args)
-	if err != nil {
-		return exitCommand
+	var minCover percent
+	fs.Var(&minCover, "min-coverage", "fail (exit 1) when less than `PCT` percent (0 to 100) of the rules are covered with every outcome (implies --coverage)")
+	paths, code, ok := fs.parse(args)
+	if !ok {
+		return code
 	}
 	if len(paths) == 0 {
-		fs.Usage()
-		return exitCommand
+		return fs.usage("give the scenario files or directories to run, or - for standard input")
 	}
 	switch *format {
 	case "text", "json", "github":
 	default:
-		fmt.Fprintf(stderr, "wijkwerken test: --format %q: want text, json or github\n", *format)
-		return exitCommand
+		return fs.fail("--format %q: want text, json or github", *format)
 	}
-	if *minCover > 100 {
-		fmt.Fprintf(stderr, "wijkwerken test: --min-coverage %g: want a percentage up to 100\n", *minCover)
-		return exitCommand
+	if *format == "json" {
+		stdout = raw(stdout)
 	}
-	suites, err := scenario.LoadPaths(paths...)
+	in := rf.inputs(stdin)
+	suites, broken, err := loadSuites(paths, in)
 	if err != nil {
-		if *format == "github" {
-			scenario.WriteLoadErrorGitHub(stdout, err)
-		}
 		report(stderr, err)
-		return exitBroken
+		return exitInput
+	}
+	for _, b := range broken {
+		for _, p := range b.Problems {
+			fmt.Fprintln(stderr, p.String())
+		}
 	}
 	if *run != "" {
 		if suites, err = scenario.Select(suites, *run); err != nil {
-			fmt.Fprintf(stderr, "wijkwerken test: %v\n", err)
-			return exitCommand
+			return fs.fail("%v", err)
+		}
+		if len(suites) == 0 {
+			return fs.fail("--run %q matches no scenario in %s", *run, strings.Join(paths, " "))
 		}
 	}
-	rb, err := rf.load()
+	rb, err := rf.load(in)
 	if err != nil {
 		report(stderr, err)
-		return exitBroken
+		return exitInput
+	}
+	if *junit != "" {
+		if err := in.refuseOutput("--junit", *junit); err != nil {
+			return fs.fail("%v", err)
+		}
 	}
 	runner, err := scenario.NewRunner(rb)
 	if err != nil {
 		report(stderr, err)
-		return exitBroken
+		return exitInput
 	}
 	rep, err := runner.Run(context.Background(), suites)
 	if err != nil {
 		report(stderr, err)
-		return exitBroken
+		return exitInput
 	}
+	rep.Broken = broken
 	rep.Command = rf.command("wijkwerken test")
 	var cov *scenario.Coverage
-	if *cover || *minCover >= 0 {
+	if *cover || minCover.set {
 		cov = runner.Coverage(rep)
 	}
 	switch *format {
@@ -86,28 +94,23 @@ func cmdTest(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	if err != nil {
 		report(stderr, err)
-		return exitBroken
+		return exitInput
 	}
 	if *junit != "" {
-		f, err := os.Create(*junit)
-		if err != nil {
+		if err := writeFileAtomic(*junit, rep.WriteJUnit); err != nil {
 			report(stderr, err)
-			return exitBroken
-		}
-		werr := rep.WriteJUnit(f)
-		if cerr := f.Close(); werr == nil {
-			werr = cerr
-		}
-		if werr != nil {
-			report(stderr, werr)
-			return exitBroken
+			return exitInput
 		}
 	}
+	if len(broken) > 0 {
+		fmt.Fprintf(stderr, "wijkwerken test: %s: fix the broken files\n", rep.Summary())
+		return exitInput
+	}
 	failed := !rep.OK()
-	if cov != nil && *minCover >= 0 && cov.FullPercent() < *minCover {
-		fmt.Fprintf(stderr, "wijkwerken test: coverage %.1f%% is below --min-coverage %g%%\n", cov.FullPercent(), *minCover)
+	if cov != nil && minCover.set && cov.FullPercent() < minCover.v {
+		fmt.Fprintf(stderr, "wijkwerken test: coverage %.1f%% is below --min-coverage %g%%\n", cov.FullPercent(), minCover.v)
 		if *format == "github" {
-			fmt.Fprintf(stdout, "::error title=rule coverage::%.1f%% of the rules covered with every outcome, below %g%%\n", cov.FullPercent(), *minCover)
+			fmt.Fprintf(stdout, "::error title=rule coverage::%.1f%% of the rules covered with every outcome, below %g%%\n", cov.FullPercent(), minCover.v)
 		}
 		failed = true
 	}

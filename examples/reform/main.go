@@ -14,6 +14,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log"
 	"os"
 
@@ -30,59 +31,71 @@ func main() {
 	if len(os.Args) > 2 {
 		paths = os.Args[2:]
 	}
+	if _, _, err := flips(os.Stdout, reformFile, paths); err != nil {
+		log.Fatal(err) // every problem, with file:line
+	}
+}
 
+// flips writes the scenarios whose outcome the reform in reformFile
+// changes, and returns how many flip of how many.
+func flips(w io.Writer, reformFile string, paths []string) (flipped, total int, err error) {
 	ref, err := wk.Reference()
 	if err != nil {
-		log.Fatal(err)
+		return 0, 0, err
 	}
 	data, err := os.ReadFile(reformFile)
 	if err != nil {
-		log.Fatal(err)
+		return 0, 0, err
 	}
 	rf, err := wk.ParseReform(reformFile, data)
 	if err != nil {
-		log.Fatal(err) // every problem, with file:line
+		return 0, 0, err
 	}
 	reformed, err := ref.Reform(rf)
 	if err != nil {
-		log.Fatal(err)
+		return 0, 0, err
 	}
 	suites, err := scenario.LoadPaths(paths...)
 	if err != nil {
-		log.Fatal(err)
+		return 0, 0, err
+	}
+	before, err := runAll(ref, suites)
+	if err != nil {
+		return 0, 0, err
+	}
+	after, err := runAll(reformed, suites)
+	if err != nil {
+		return 0, 0, err
 	}
 
-	before := mustRun(ref, suites)
-	after := mustRun(reformed, suites)
-
-	fmt.Printf("reform: %s\n  %s\n\n", rf.Name, rf.Description)
+	fmt.Fprintf(w, "reform: %s\n  %s\n\n", rf.Name, rf.Description)
 	for _, c := range rf.Set {
 		b, _ := ref.Param(c.Param, c.From)
 		a, _ := reformed.Param(c.Param, c.From)
-		fmt.Printf("%s from %s: %s -> %s\n", c.Param, c.From, b, a)
+		fmt.Fprintf(w, "%s from %s: %s -> %s\n", c.Param, c.From, b, a)
 	}
-	fmt.Println()
-	flipped := 0
+	fmt.Fprintln(w)
 	for i, o := range after.Outcomes {
 		if before.Outcomes[i].Passed() && !o.Passed() {
 			flipped++
-			fmt.Printf("flips: %s (%s)\n", o.Scenario.Name, o.Scenario.Pos)
+			fmt.Fprintf(w, "flips: %s (%s)\n", o.Scenario.Name, o.Scenario.Pos)
 			for _, f := range o.Failures {
-				fmt.Printf("    %s: reference %s, reform %s\n", f.Path, f.Want, f.Got)
+				what := f.Path
+				if what == "" {
+					what = "the decision" // an expect_error: the reform lets it through
+				}
+				fmt.Fprintf(w, "    %s: reference %s, reform %s\n", what, f.Want, f.Got)
 			}
 		}
 	}
-	fmt.Printf("\n%d of %d scenarios change under the reform\n", flipped, len(after.Outcomes))
+	fmt.Fprintf(w, "\n%d of %d scenarios change under the reform\n", flipped, len(after.Outcomes))
+	return flipped, len(after.Outcomes), nil
 }
 
-func mustRun(rb *wk.Rulebook, suites []*scenario.Suite) *scenario.Report {
+func runAll(rb *wk.Rulebook, suites []*scenario.Suite) (*scenario.Report, error) {
 	r, err := scenario.NewRunner(rb)
 	if err != nil {
-		log.Fatal(err)
+		return nil, err
 	}
-	rep, err := r.Run(context.Background(), suites)
-	if err != nil {
-		log.Fatal(err)
-	}
-	return rep
+	return r.Run(context.Background(), suites)
 }

@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -62,4 +64,15 @@ func empty(n *yaml.Node) bool {
 	}
 	return n.Kind == 0 || n.Kind == yaml.DocumentNode && len(n.Content) == 0 ||
 		n.Kind == yaml.ScalarNode && n.Tag == "!!null" && n.Value == ""
+}
+
+var lineRE = regexp.MustCompile(`line (\d+)`)
+
+// Line is the line a yaml error names, or 0.
+func Line(err error) int {
+	if m := lineRE.FindStringSubmatch(err.Error()); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return n
+	}
+	return 0
 }
