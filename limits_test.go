@@ -88,3 +88,11 @@ func TestEvaluationErrorsAreSentinels(t *testing.T) {
 		assert.True(t, errors.Is(re, err))
 	}
 }
+
+func TestMessageIn(t *testing.T) {
+	r := wk.Reason{Code: "c", Message: wk.Text{NL: "Niet in Vlaanderen.", EN: "Not in Flanders."}}
+	assert.Equal(t, "Niet in Vlaanderen.", r.MessageIn("nl"))
+	assert.Equal(t, "Not in Flanders.", r.MessageIn("en"))
+	assert.Equal(t, "Not in Flanders.", r.MessageIn("fr"), "English for any other language")
+	assert.Equal(t, "Only Dutch.", wk.Text{NL: "Only Dutch."}.In("en"), "the other language when there is none")
+}

@@ -13,6 +13,11 @@ type Reason struct {
 	Sources []string `json:"sources,omitempty"`
 }
 
+// MessageIn returns the reason's message in lang: "nl" (Dutch) or "en"
+// (English, also for any other lang); in the other language when it has
+// none in lang.
+func (r Reason) MessageIn(lang string) string { return r.Message.In(lang) }
+
 // Codes returns the codes of reasons, in order.
 func Codes(reasons []Reason) []string {
 	out := make([]string, len(reasons))

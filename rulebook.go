@@ -14,6 +14,19 @@ type Text struct {
 	EN string `json:"en" yaml:"en"`
 }
 
+// In returns the text in lang: "nl" (Dutch) or "en" (English, also for any
+// other lang); in the other language when it has none in lang.
+func (t Text) In(lang string) string {
+	first, other := t.EN, t.NL
+	if lang == "nl" {
+		first, other = t.NL, t.EN
+	}
+	if first == "" {
+		return other
+	}
+	return first
+}
+
 // Position is a place in a rulebook, reform or scenario file.
 type Position struct {
 	File   string `json:"file,omitempty"`

@@ -22,7 +22,7 @@ func Apply(opts []wk.Option) Options {
 }
 
 // CaseValidated tells a decision that its case has passed Case.Validate
-// already (dossier.DecodeCase and DecodeJSON validate too), so that the
+// already (dossier.ParseCase, ParseDocument and DecodeJSON validate too), so that the
 // decision does not check it again; the combined decision validates once
 // and decides every area with this option. A case that would not pass
 // gets no error and an unspecified outcome.

@@ -20,6 +20,11 @@ type Report struct {
 	// Baseline names the baseline rulebook (with the reforms it carries).
 	Baseline string          `json:"baseline"`
 	Reforms  []ReformSummary `json:"reforms"`
+	// Fingerprints identify the two rulebooks compared (the baseline, and
+	// it with the reforms applied: wijkwerken.Rulebook.Fingerprint), and
+	// Engine the build of the engine that decided both.
+	Fingerprints Fingerprints `json:"fingerprints"`
+	Engine       wk.Build     `json:"engine"`
 	// Date is the date every case was decided on (zero: each its own).
 	Date wk.Date `json:"date,omitzero"`
 	// Cases is the population's size; Decided the cases decided under both
@@ -63,6 +68,12 @@ type Headline struct {
 }
 
 // ReformSummary is one reform of the comparison and what it changes.
+// Fingerprints are the fingerprints of the rulebooks a report compares.
+type Fingerprints struct {
+	Baseline string `json:"baseline"`
+	Reformed string `json:"reformed,omitempty"` // a sweep has one per value
+}
+
 type ReformSummary struct {
 	Name        string   `json:"name"`
 	Description string   `json:"description,omitempty"`
@@ -458,7 +469,8 @@ func Compare(ctx context.Context, r io.Reader, base *decision.Engine, reforms []
 	}
 	total.errs.trim()
 	rep := &Report{Baseline: describe(base.Rulebook()), Date: o.Date, Cases: cases, Decided: total.decided,
-		Errors: total.errs.n, ErrorLines: total.errs.kept, Changed: total.changed, Headline: total.headline}
+		Errors: total.errs.n, ErrorLines: total.errs.kept, Changed: total.changed, Headline: total.headline,
+		Fingerprints: Fingerprints{Baseline: base.Rulebook().Fingerprint(), Reformed: rb.Fingerprint()}, Engine: wk.Version()}
 	for i := range measures {
 		rep.Actors = append(rep.Actors, total.actors[i].result(&measures[i]))
 	}

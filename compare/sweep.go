@@ -86,12 +86,16 @@ func ParseSweep(s string, rb *wk.Rulebook) (SweepSpec, error) {
 type SweepReport struct {
 	Baseline string          `json:"baseline"`
 	Reforms  []ReformSummary `json:"reforms"`
-	Param    string          `json:"param"`
-	From     wk.Date         `json:"from"`
-	Date     wk.Date         `json:"date,omitzero"`
-	Cases    int             `json:"cases"`
-	Decided  int             `json:"decided"`
-	Errors   int             `json:"errors"`
+	// Fingerprint is the baseline rulebook's (each point has its own), and
+	// Engine the build of the engine that decided.
+	Fingerprint string   `json:"fingerprint"`
+	Engine      wk.Build `json:"engine"`
+	Param       string   `json:"param"`
+	From        wk.Date  `json:"from"`
+	Date        wk.Date  `json:"date,omitzero"`
+	Cases       int      `json:"cases"`
+	Decided     int      `json:"decided"`
+	Errors      int      `json:"errors"`
 	// ErrorLines are the first lines that could not be decided under
 	// every rulebook of the sweep.
 	ErrorLines []LineError   `json:"error_lines,omitempty"`
@@ -102,8 +106,10 @@ type SweepReport struct {
 
 // SweepPoint is the totals for one value of the swept parameter.
 type SweepPoint struct {
-	Value  string  `json:"value"`
-	Totals []Total `json:"totals"`
+	Value string `json:"value"`
+	// Fingerprint is that of the rulebook with the reforms and the value.
+	Fingerprint string  `json:"fingerprint"`
+	Totals      []Total `json:"totals"`
 }
 
 // Sweep decides the population read from r under base's rulebook and,
@@ -127,7 +133,8 @@ func Sweep(ctx context.Context, r io.Reader, base *decision.Engine, reforms []*w
 		from = p.Values[0].From
 	}
 	engines := []*decision.Engine{base}
-	rep := &SweepReport{Baseline: describe(base.Rulebook()), Param: spec.Param, From: from, Date: o.Date}
+	rep := &SweepReport{Baseline: describe(base.Rulebook()), Param: spec.Param, From: from, Date: o.Date,
+		Fingerprint: base.Rulebook().Fingerprint(), Engine: wk.Version()}
 	reformed, err := base.Rulebook().Reform(reforms...)
 	if err != nil {
 		return nil, err
@@ -147,7 +154,7 @@ func Sweep(ctx context.Context, r io.Reader, base *decision.Engine, reforms []*w
 			return nil, fmt.Errorf("sweep %s = %s: %w", spec.Param, v, err)
 		}
 		engines = append(engines, e)
-		rep.Points = append(rep.Points, SweepPoint{Value: v.String()})
+		rep.Points = append(rep.Points, SweepPoint{Value: v.String(), Fingerprint: rb.Fingerprint()})
 	}
 	workers := o.Workers
 	if workers <= 0 {

@@ -34,11 +34,11 @@ type Case struct {
 type Person struct {
 	// DomicileRegion is where the person is domiciled: flanders, brussels,
 	// wallonia or abroad.
-	DomicileRegion string `json:"domicile_region,omitempty" expr:"domicile_region"`
+	DomicileRegion Region `json:"domicile_region,omitempty" expr:"domicile_region"`
 	// RegisteredJobseeker: registered with VDAB as a jobseeker.
 	RegisteredJobseeker bool `json:"registered_jobseeker" expr:"registered_jobseeker"`
 	// Income: unemployment_benefit, leefloon, leefloon_equivalent or none.
-	Income string `json:"income,omitempty" expr:"income"`
+	Income Income `json:"income,omitempty" expr:"income"`
 	// JobseekingSince is the first day of the current jobseeking spell.
 	JobseekingSince wk.Date `json:"jobseeking_since,omitzero" expr:"jobseeking_since"`
 	// SocialEconomyHighest: indicated that social economy is the highest
@@ -59,7 +59,7 @@ type Person struct {
 	// CommunityServiceExemption, when set, is why the person is not obliged
 	// to do gemeenschapsdienst: sick, or vdab_unfit (VDAB judges it unfit
 	// for the person's trajectory).
-	CommunityServiceExemption string `json:"community_service_exemption,omitempty" expr:"community_service_exemption"`
+	CommunityServiceExemption Exemption `json:"community_service_exemption,omitempty" expr:"community_service_exemption"`
 }
 
 // Household describes the household case of seed 004: one partner receives
@@ -68,14 +68,14 @@ type Household struct {
 	Partner Partner `json:"partner" expr:"partner"`
 	// OCMWOption is the OCMW's choice, made with the local VDAB:
 	// refer_both (option A) or ask_vdab (option B).
-	OCMWOption string `json:"ocmw_option,omitempty" expr:"ocmw_option"`
+	OCMWOption OCMWOption `json:"ocmw_option,omitempty" expr:"ocmw_option"`
 	// VDABConsulted: the OCMW consulted the local VDAB.
 	VDABConsulted bool `json:"vdab_consulted" expr:"vdab_consulted"`
 }
 
 // Partner is the person's partner in the household case.
 type Partner struct {
-	Income              string `json:"income,omitempty" expr:"income"`
+	Income              Income `json:"income,omitempty" expr:"income"`
 	RegisteredJobseeker bool   `json:"registered_jobseeker" expr:"registered_jobseeker"`
 }
 
@@ -91,8 +91,8 @@ type Trajectory struct {
 	Hours map[string]int `json:"hours,omitempty" expr:"hours"`
 	// End is the day the trajectory ended early, if it did; EndReason says
 	// why (an outflow: job, training, twe, werk_zorg, other).
-	End       wk.Date `json:"end,omitzero" expr:"end"`
-	EndReason string  `json:"end_reason,omitempty" expr:"end_reason"`
+	End       wk.Date   `json:"end,omitzero" expr:"end"`
+	EndReason EndReason `json:"end_reason,omitempty" expr:"end_reason"`
 	// Suspensions are periods in which the trajectory was suspended.
 	Suspensions []Suspension `json:"suspensions,omitempty" expr:"suspensions"`
 	// Agreement is the afsprakenblad (or GPMI) that lays down the trajectory.
@@ -134,10 +134,10 @@ type Request struct {
 // User is who the assignment is for.
 type User struct {
 	// Type: private, municipality, ocmw, school, nonprofit or agriculture.
-	Type string `json:"type,omitempty" expr:"type"`
+	Type UserType `json:"type,omitempty" expr:"type"`
 	// Region where the activity takes place: flanders, brussels, wallonia,
 	// abroad.
-	Region       string `json:"region,omitempty" expr:"region"`
+	Region       Region `json:"region,omitempty" expr:"region"`
 	Municipality string `json:"municipality,omitempty" expr:"municipality"`
 }
 
@@ -175,7 +175,7 @@ type Purchase struct {
 	Count     int             `json:"count" expr:"count"`
 	UnitPrice decimal.Decimal `json:"unit_price" expr:"unit_price"`
 	// Buyer: natural_person or legal_person.
-	Buyer string `json:"buyer,omitempty" expr:"buyer"`
+	Buyer Buyer `json:"buyer,omitempty" expr:"buyer"`
 	// ServiceChequesAmount is what the buyer paid for service cheques in the
 	// same year (the tax ceiling is shared, service cheques first).
 	ServiceChequesAmount decimal.Decimal `json:"service_cheques_amount" expr:"service_cheques_amount"`
@@ -188,25 +188,25 @@ type CommunityService struct {
 	HoursPerMonth int     `json:"hours_per_month" expr:"hours_per_month"`
 	// HostType is a user type; only municipality, ocmw, school and
 	// nonprofit may host in the reference rulebook.
-	HostType        string `json:"host_type,omitempty" expr:"host_type"`
-	MentorCertified bool   `json:"mentor_certified" expr:"mentor_certified"`
+	HostType        UserType `json:"host_type,omitempty" expr:"host_type"`
+	MentorCertified bool     `json:"mentor_certified" expr:"mentor_certified"`
 	// FicheSignedBy: direct_supervisor, hr_manager, general_director or
 	// mentor.
-	FicheSignedBy string `json:"fiche_signed_by,omitempty" expr:"fiche_signed_by"`
+	FicheSignedBy FicheSigner `json:"fiche_signed_by,omitempty" expr:"fiche_signed_by"`
 }
 
-// The enumerations of the case document. Values outside these lists are
-// errors. (Activity codes are not here: the rulebook's catalogue decides
-// them, and a reform can add some.)
+// The enumerations of the case document, each a list of its constants
+// (below). Values outside these lists are errors. (Activity codes are not
+// here: the rulebook's catalogue decides them, and a reform can add some.)
 var (
-	regions      = []string{"flanders", "brussels", "wallonia", "abroad"}
-	incomes      = []string{"unemployment_benefit", "leefloon", "leefloon_equivalent", "none"}
-	ocmwOptions  = []string{"refer_both", "ask_vdab"}
-	userTypes    = []string{"private", "municipality", "ocmw", "school", "nonprofit", "agriculture"}
-	buyers       = []string{"natural_person", "legal_person"}
-	ficheSigners = []string{"direct_supervisor", "hr_manager", "general_director", "mentor"}
-	endReasons   = []string{"job", "training", "twe", "werk_zorg", "other"}
-	exemptions   = []string{"sick", "vdab_unfit"}
+	regions      = []string{RegionFlanders, RegionBrussels, RegionWallonia, RegionAbroad}
+	incomes      = []string{IncomeUnemploymentBenefit, IncomeLeefloon, IncomeLeefloonEquivalent, IncomeNone}
+	ocmwOptions  = []string{OCMWReferBoth, OCMWAskVDAB}
+	userTypes    = []string{UserPrivate, UserMunicipality, UserOCMW, UserSchool, UserNonprofit, UserAgriculture}
+	buyers       = []string{BuyerNaturalPerson, BuyerLegalPerson}
+	ficheSigners = []string{SignerDirectSupervisor, SignerHRManager, SignerGeneralDirector, SignerMentor}
+	endReasons   = []string{EndJob, EndTraining, EndTWE, EndWerkZorg, EndOther}
+	exemptions   = []string{ExemptSick, ExemptVDABUnfit}
 )
 
 // UserTypes returns the user types of the case document.

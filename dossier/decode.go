@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	wk "github.com/openwijkwerken/wijkwerken"
+	"github.com/openwijkwerken/wijkwerken/internal/casenode"
 	"github.com/openwijkwerken/wijkwerken/internal/suggest"
 	"github.com/openwijkwerken/wijkwerken/internal/yamldoc"
 	"github.com/shopspring/decimal"
@@ -63,12 +64,22 @@ func ParseCase(file string, data []byte) (*Case, error) {
 	if root.Kind == yaml.MappingNode && len(root.Content) == 2 && root.Content[0].Value == "case" {
 		root = root.Content[1]
 	}
-	return DecodeCase(file, root)
+	return decodeCase(file, root)
 }
 
-// DecodeCase decodes a case from a YAML node (as found inside a scenario
+func init() {
+	casenode.Decode = func(file string, n *yaml.Node) (any, error) {
+		c, err := decodeCase(file, n)
+		if c == nil {
+			return nil, err // not a typed nil in an interface
+		}
+		return c, err
+	}
+}
+
+// decodeCase decodes a case from a YAML node (as found inside a scenario
 // file), strictly, and validates it. Errors carry file:line.
-func DecodeCase(file string, n *yaml.Node) (*Case, error) {
+func decodeCase(file string, n *yaml.Node) (*Case, error) {
 	d := &decoder{file: file, pos: map[string]wk.Position{}}
 	c := &Case{}
 	d.decode(n, reflect.ValueOf(c).Elem(), "case")

@@ -46,6 +46,6 @@ func ParseDocument(file string, data []byte) (*Case, wk.Date, error) {
 		}
 		root = caseNode
 	}
-	c, err := DecodeCase(file, root)
+	c, err := decodeCase(file, root)
 	return c, date, err
 }

@@ -38,7 +38,7 @@ const (
 
 var maxAmount = decimal.NewFromInt(MaxAmount)
 
-// Validate checks a case built in Go as DecodeCase checks a decoded one:
+// Validate checks a case built in Go as ParseCase checks a decoded one:
 // enumeration values, negative numbers, month keys, dates in the wrong
 // order. It returns a *CaseError listing every problem, or nil. What an area
 // additionally requires (the person's income for eligibility, say) is

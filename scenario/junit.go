@@ -19,13 +19,21 @@ type junitSuites struct {
 }
 
 type junitSuite struct {
-	Name     string      `xml:"name,attr"`
-	Tests    int         `xml:"tests,attr"`
-	Failures int         `xml:"failures,attr"`
-	Errors   int         `xml:"errors,attr"`
-	Time     string      `xml:"time,attr"`
-	Cases    []junitCase `xml:"testcase"`
-	duration time.Duration
+	Name       string          `xml:"name,attr"`
+	Tests      int             `xml:"tests,attr"`
+	Failures   int             `xml:"failures,attr"`
+	Errors     int             `xml:"errors,attr"`
+	Time       string          `xml:"time,attr"`
+	Properties []junitProperty `xml:"properties>property,omitempty"`
+	Cases      []junitCase     `xml:"testcase"`
+	duration   time.Duration
+}
+
+// junitProperty is a property of a testsuite: which rulebook and which
+// engine decided.
+type junitProperty struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
 }
 
 type junitCase struct {
@@ -47,7 +55,9 @@ type junitFailure struct {
 // WriteJUnit writes the report as JUnit XML: a testsuite per scenario file
 // and a testcase per scenario, with the failures and the trace; a broken
 // file is a testsuite of one testcase in error, with its problems. Every
-// time is a number of seconds.
+// time is a number of seconds. Every testsuite has the properties
+// wijkwerken.rulebook, wijkwerken.fingerprint and wijkwerken.engine: which
+// rules and which build of the engine decided.
 func (r *Report) WriteJUnit(w io.Writer) error {
 	root := junitSuites{Name: "wijkwerken scenarios (" + r.Rulebook + ")", Tests: len(r.Outcomes) + len(r.Broken),
 		Failures: r.Failed, Errors: len(r.Broken), Time: seconds(r.Duration.Seconds())}
@@ -86,6 +96,7 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 	for i := range root.Suites {
 		root.Suites[i].Time = seconds(root.Suites[i].duration.Seconds())
 	}
+	props := r.junitProperties()
 	for _, b := range r.Broken {
 		var lines []string
 		for _, p := range b.Problems {
@@ -98,6 +109,9 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 			c.Error.Message = lines[0]
 		}
 		root.Suites = append(root.Suites, junitSuite{Name: b.File, Tests: 1, Errors: 1, Time: seconds(0), Cases: []junitCase{c}})
+	}
+	for i := range root.Suites {
+		root.Suites[i].Properties = props
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
@@ -112,3 +126,14 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 }
 
 func seconds(s float64) string { return fmt.Sprintf("%.6f", s) }
+
+func (r *Report) junitProperties() []junitProperty {
+	props := []junitProperty{{Name: "wijkwerken.rulebook", Value: r.Rulebook}}
+	if r.Fingerprint != "" {
+		props = append(props, junitProperty{Name: "wijkwerken.fingerprint", Value: r.Fingerprint})
+	}
+	if r.Engine.Module != "" {
+		props = append(props, junitProperty{Name: "wijkwerken.engine", Value: r.Engine.String()})
+	}
+	return props
+}

@@ -45,6 +45,7 @@ import (
 	wk "github.com/openwijkwerken/wijkwerken"
 	"github.com/openwijkwerken/wijkwerken/decision"
 	"github.com/openwijkwerken/wijkwerken/dossier"
+	"github.com/openwijkwerken/wijkwerken/internal/casenode"
 	"github.com/openwijkwerken/wijkwerken/internal/suggest"
 	"github.com/openwijkwerken/wijkwerken/internal/yamldoc"
 	"go.yaml.in/yaml/v3"
@@ -79,12 +80,12 @@ type Scenario struct {
 // Expectation is one expected output.
 type Expectation struct {
 	Path string      `json:"path"`
-	Want *yaml.Node  `json:"-"`
 	Pos  wk.Position `json:"pos"`
+	want *yaml.Node  // as written
 }
 
 // WantString formats the expected value as written.
-func (e Expectation) WantString() string { return nodeString(e.Want) }
+func (e Expectation) WantString() string { return nodeString(e.want) }
 
 func nodeString(n *yaml.Node) string {
 	switch n.Kind {
@@ -352,7 +353,7 @@ func Parse(file string, data []byte) (*Suite, error) {
 				if !knownPath(k, id, add) {
 					continue
 				}
-				sc.Expect = append(sc.Expect, Expectation{Path: k.Value, Want: v, Pos: wk.Position{File: file, Line: k.Line}})
+				sc.Expect = append(sc.Expect, Expectation{Path: k.Value, want: v, Pos: wk.Position{File: file, Line: k.Line}})
 			}
 		}
 		if tn != nil {
@@ -362,7 +363,7 @@ func Parse(file string, data []byte) (*Suite, error) {
 			continue
 		}
 		if cn != nil {
-			c, err := dossier.DecodeCase(file, cn)
+			c, err := decodeCase(file, cn)
 			if err != nil && sc.inputErr == nil {
 				sc.inputErr = err
 			}
@@ -393,4 +394,12 @@ func yamlLine(err error) int {
 		fmt.Sscanf(s[i:], "line %d", &line)
 	}
 	return line
+}
+
+// decodeCase decodes the case of a scenario from its YAML node (package
+// dossier's decoder, reached through internal/casenode).
+func decodeCase(file string, n *yaml.Node) (*dossier.Case, error) {
+	v, err := casenode.Decode(file, n)
+	c, _ := v.(*dossier.Case)
+	return c, err
 }

@@ -11,13 +11,15 @@ import (
 
 	wk "github.com/openwijkwerken/wijkwerken"
 	"github.com/openwijkwerken/wijkwerken/decision"
+	"github.com/openwijkwerken/wijkwerken/internal/yamldoc"
 	"github.com/shopspring/decimal"
 	"go.yaml.in/yaml/v3"
 )
 
 // Runner runs scenarios against one rulebook. It is safe for concurrent use.
 type Runner struct {
-	eng *decision.Engine
+	eng         *decision.Engine
+	fingerprint string
 }
 
 // NewRunner compiles the rulebook for running scenarios.
@@ -26,7 +28,7 @@ func NewRunner(rb *wk.Rulebook) (*Runner, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Runner{eng: eng}, nil
+	return &Runner{eng: eng, fingerprint: rb.Fingerprint()}, nil
 }
 
 // Outcome is what running one scenario came to.
@@ -61,7 +63,13 @@ func (f Failure) Format(scenario string) string {
 
 // Report is the outcome of a run.
 type Report struct {
-	Rulebook string
+	// Rulebook names the rulebook the scenarios ran against (with its
+	// reforms), Fingerprint is its wijkwerken.Rulebook.Fingerprint and
+	// Engine the build of the engine (wijkwerken.Version): which rules, and
+	// which code, decided.
+	Rulebook    string
+	Fingerprint string
+	Engine      wk.Build
 	// Command is how the run was started, without its paths and --run
 	// ("wijkwerken test --reform r.yaml"): Reproduce builds on it.
 	Command  string
@@ -81,7 +89,7 @@ func (r *Report) OK() bool { return r.Failed == 0 && len(r.Broken) == 0 }
 // Run runs every scenario of the suites, in order. It stops early, with the
 // context's error, when ctx is done.
 func (r *Runner) Run(ctx context.Context, suites []*Suite) (*Report, error) {
-	rep := &Report{Rulebook: r.eng.Rulebook().Name()}
+	rep := &Report{Rulebook: r.eng.Rulebook().Name(), Fingerprint: r.fingerprint, Engine: wk.Version()}
 	start := time.Now()
 	for _, s := range suites {
 		for _, sc := range s.Scenarios {
@@ -171,7 +179,7 @@ func (r *Runner) RunScenario(sc *Scenario) *Outcome {
 			o.Failures = append(o.Failures, Failure{Pos: e.Pos, Path: e.Path, Want: e.WantString(), Got: why})
 			continue
 		}
-		if !Match(e.Want, got) {
+		if !match(e.want, got) {
 			o.Failures = append(o.Failures, Failure{Pos: e.Pos, Path: e.Path, Want: wantString(e, got), Got: decision.FormatValue(got)})
 		}
 	}
@@ -187,8 +195,8 @@ func (r *Runner) RunScenario(sc *Scenario) *Outcome {
 // as amounts are written (5 as 5.00, like the got 4.10), anything else as
 // written in the file.
 func wantString(e Expectation, got any) string {
-	if _, isDec := got.(decimal.Decimal); isDec && e.Want.Kind == yaml.ScalarNode {
-		if d, err := decimal.NewFromString(strings.TrimSpace(e.Want.Value)); err == nil {
+	if _, isDec := got.(decimal.Decimal); isDec && e.want.Kind == yaml.ScalarNode {
+		if d, err := decimal.NewFromString(strings.TrimSpace(e.want.Value)); err == nil {
 			return decision.FormatValue(d)
 		}
 	}
@@ -199,10 +207,24 @@ func oneLine(err error) string {
 	return strings.Join(strings.Fields(err.Error()), " ")
 }
 
-// Match compares an expected value, as written in a scenario file, with an
-// output value, as docs/contract.md says: numbers and decimals by value, dates as
-// YYYY-MM-DD, lists of reason codes as sets, null with a computed null.
-func Match(want *yaml.Node, got any) bool {
+// Match compares an expected value, written as in a scenario file ("4.10",
+// "2025-02-28", "[a, b]", "null"), with an output value, as
+// docs/contract.md says: numbers and decimals by value, dates as
+// YYYY-MM-DD, lists of reason codes as sets, null with a computed null. The
+// error is that of a want that is not one YAML value.
+func Match(want string, got any) (bool, error) {
+	doc, err := yamldoc.Parse([]byte(want))
+	if err != nil {
+		return false, fmt.Errorf("want %q: %v", want, strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Value: ""}
+	if len(doc.Content) > 0 {
+		n = doc.Content[0]
+	}
+	return match(n, got), nil
+}
+
+func match(want *yaml.Node, got any) bool {
 	if want.Kind == yaml.AliasNode {
 		want = want.Alias
 	}
@@ -286,8 +308,8 @@ func sameSet(a, b []string) bool {
 
 // WriteText writes the report for a terminal: each failure as
 // file:line: scenario "name": path: want X, got Y, followed by the command
-// that runs it alone and the decision's trace, then the closing line
-// "N passed, M failed".
+// that runs it alone and the decision's trace, then the rulebook with its
+// fingerprint and the engine, and the closing line "N passed, M failed".
 func (r *Report) WriteText(w io.Writer, verbose bool) {
 	for _, o := range r.Outcomes {
 		if o.Passed() {
@@ -307,6 +329,9 @@ func (r *Report) WriteText(w io.Writer, verbose bool) {
 			fmt.Fprintln(w, "  trace:")
 			o.Trace.Format(w, "en")
 		}
+	}
+	if r.Fingerprint != "" {
+		fmt.Fprintf(w, "rulebook %s, %s; engine %s\n", r.Rulebook, r.Fingerprint, r.Engine)
 	}
 	fmt.Fprintln(w, r.Summary())
 }

@@ -125,7 +125,7 @@ func tableRows(file string, base *Scenario, caseNode, table *yaml.Node, id strin
 				}
 			case "output":
 				expect[c.node.Value] = len(sc.Expect)
-				sc.Expect = append(sc.Expect, Expectation{Path: c.node.Value, Want: cell, Pos: wk.Position{File: file, Line: cell.Line}})
+				sc.Expect = append(sc.Expect, Expectation{Path: c.node.Value, want: cell, Pos: wk.Position{File: file, Line: cell.Line}})
 			case "input":
 				if err := setPath(caseCopy, c.input, cell, c.node); err != nil {
 					add(cell, rid, "column %s: %v", c.node.Value, err)
@@ -136,7 +136,7 @@ func tableRows(file string, base *Scenario, caseNode, table *yaml.Node, id strin
 			// A row that expects an error leaves its output cells null.
 			mixed := false
 			for _, e := range sc.Expect {
-				mixed = mixed || e.Want.Tag != "!!null"
+				mixed = mixed || e.want.Tag != "!!null"
 			}
 			if mixed {
 				add(row, rid, "a row expects an error and outputs at once (leave its output cells null)")
@@ -157,7 +157,7 @@ func tableRows(file string, base *Scenario, caseNode, table *yaml.Node, id strin
 			add(row, rid, "the row expects nothing (give output columns, or expect_error)")
 			continue
 		}
-		c, err := dossier.DecodeCase(file, caseCopy)
+		c, err := decodeCase(file, caseCopy)
 		if err != nil && sc.inputErr == nil {
 			sc.inputErr = err
 		}

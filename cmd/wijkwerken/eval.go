@@ -119,11 +119,7 @@ func writeDecision(w io.Writer, rb *wk.Rulebook, res *decision.Result, lang stri
 	if reasons := res.Reasons(); len(reasons) > 0 {
 		fmt.Fprintf(w, "\n%s\n", l["why"])
 		for _, r := range reasons {
-			msg := r.Message.EN
-			if lang == "nl" {
-				msg = r.Message.NL
-			}
-			fmt.Fprintf(w, "  %s: %s\n      [%s]\n", r.Code, msg, r.Cite)
+			fmt.Fprintf(w, "  %s: %s\n      [%s]\n", r.Code, r.MessageIn(lang), r.Cite)
 		}
 	}
 	for _, ae := range res.Errors {

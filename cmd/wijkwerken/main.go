@@ -48,7 +48,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/openwijkwerken/wijkwerken/internal/buildinfo"
+	wk "github.com/openwijkwerken/wijkwerken"
 	"github.com/openwijkwerken/wijkwerken/internal/suggest"
 )
 
@@ -168,20 +168,19 @@ func cmdVersion(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// versionLine is "wijkwerken VERSION (MODULE, revision REV[, modified])".
+// versionLine is "wijkwerken VERSION (MODULE, revision REV[, modified],
+// GO)", from wijkwerken.Version: the same build every result names.
 func versionLine() string {
-	module, version, revision, modified := buildinfo.Read()
-	var parts []string
-	if module != "" {
-		parts = append(parts, module)
-	}
-	if revision != "" {
-		parts = append(parts, "revision "+revision)
+	b := wk.Version()
+	parts := []string{b.Module}
+	if b.Revision != "" {
+		parts = append(parts, "revision "+b.Revision)
 	} else {
 		parts = append(parts, "revision unknown (built without VCS information: go build in a clone records it)")
 	}
-	if modified {
+	if b.Modified {
 		parts = append(parts, "modified")
 	}
-	return "wijkwerken " + version + " (" + strings.Join(parts, ", ") + ")"
+	parts = append(parts, b.Go)
+	return "wijkwerken " + b.Version + " (" + strings.Join(parts, ", ") + ")"
 }
