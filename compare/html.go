@@ -178,7 +178,7 @@ var compareTmpl = template.Must(template.New("compare").Funcs(funcs).Parse(`<!DO
 <p class="muted">{{t $L "Bookkeeping outputs change with the rules without a decision changing (hours still free in the month or year); they are listed apart."}}</p>
 </section>
 <p>{{t $L "Baseline"}}: <b>{{.Baseline}}</b>.</p>
-<p class="muted">{{t $L "Fingerprints"}}: {{t $L "baseline"}} <code>{{.Fingerprints.Baseline}}</code>, {{t $L "with the reforms"}} <code>{{.Fingerprints.Reformed}}</code>; {{t $L "Engine"}}: {{.Engine}}.</p>
+<p class="muted">{{t $L "Fingerprints"}}: {{t $L "baseline"}} <code>{{.Fingerprints.Baseline}}</code>, {{t $L "with the reforms"}} <code>{{.Fingerprints.Reformed}}</code>; {{t $L "Engine"}}: wijkwerken {{.Engine}}.</p>
 {{range .Reforms}}<h2>{{t $L "Reform"}}: {{.Name}}</h2>{{if .Description}}<p>{{.Description}}</p>{{end}}
 <p class="muted">{{if .Cite}}{{t $L "Cites"}}: {{.Cite}}. {{end}}{{if .File}}{{t $L "File"}}: <code>{{.File}}</code>{{end}}</p>
 <ul>{{range .Changes}}<li><code>{{.}}</code></li>{{end}}</ul>{{end}}
@@ -247,7 +247,7 @@ var sweepTmpl = template.Must(template.New("sweep").Funcs(funcs).Parse(`<!DOCTYP
 <h1>{{t $L "Sweep of"}} <code>{{.Param}}</code></h1>
 <p>{{t $L "Baseline"}}: <b>{{.Baseline}}</b>; {{t $L "the parameter takes each value"}} {{t $L "from"}} {{.From}}. {{int $L .Cases}} {{t $L "cases"}}, {{int $L .Decided}} {{t $L "decided"}} {{t $L "under every rulebook"}}{{if .Errors}}, {{int $L .Errors}} {{t $L "could not be decided"}}{{end}}.{{if not .Date.IsZero}} {{t $L "Every case decided on"}} {{.Date}}.{{end}}
 <span class="muted">{{seconds $L .Elapsed}} s.</span></p>
-<p class="muted">{{t $L "Fingerprints"}}: {{t $L "baseline"}} <code>{{.Fingerprint}}</code>; {{t $L "Engine"}}: {{.Engine}}.</p>
+<p class="muted">{{t $L "Fingerprints"}}: {{t $L "baseline"}} <code>{{.Fingerprint}}</code>; {{t $L "Engine"}}: wijkwerken {{.Engine}}.</p>
 {{range .Reforms}}<p>{{t $L "Reform"}} <b>{{.Name}}</b>: {{range $i, $c := .Changes}}{{if $i}}; {{end}}<code>{{$c}}</code>{{end}}</p>{{end}}
 <h2>{{t $L "Totals per value"}}</h2>
 <div class="charts" id="sweep-charts">{{range .Charts}}{{.}}{{end}}</div>

@@ -24,7 +24,7 @@ type Report struct {
 	// it with the reforms applied: wijkwerken.Rulebook.Fingerprint), and
 	// Engine the build of the engine that decided both.
 	Fingerprints Fingerprints `json:"fingerprints"`
-	Engine       wk.Build     `json:"engine"`
+	Engine       string       `json:"engine"` // wijkwerken.Version().Version
 	// Date is the date every case was decided on (zero: each its own).
 	Date wk.Date `json:"date,omitzero"`
 	// Cases is the population's size; Decided the cases decided under both
@@ -470,7 +470,7 @@ func Compare(ctx context.Context, r io.Reader, base *decision.Engine, reforms []
 	total.errs.trim()
 	rep := &Report{Baseline: describe(base.Rulebook()), Date: o.Date, Cases: cases, Decided: total.decided,
 		Errors: total.errs.n, ErrorLines: total.errs.kept, Changed: total.changed, Headline: total.headline,
-		Fingerprints: Fingerprints{Baseline: base.Rulebook().Fingerprint(), Reformed: rb.Fingerprint()}, Engine: wk.Version()}
+		Fingerprints: Fingerprints{Baseline: base.Rulebook().Fingerprint(), Reformed: rb.Fingerprint()}, Engine: wk.Version().Version}
 	for i := range measures {
 		rep.Actors = append(rep.Actors, total.actors[i].result(&measures[i]))
 	}

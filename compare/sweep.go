@@ -88,14 +88,14 @@ type SweepReport struct {
 	Reforms  []ReformSummary `json:"reforms"`
 	// Fingerprint is the baseline rulebook's (each point has its own), and
 	// Engine the build of the engine that decided.
-	Fingerprint string   `json:"fingerprint"`
-	Engine      wk.Build `json:"engine"`
-	Param       string   `json:"param"`
-	From        wk.Date  `json:"from"`
-	Date        wk.Date  `json:"date,omitzero"`
-	Cases       int      `json:"cases"`
-	Decided     int      `json:"decided"`
-	Errors      int      `json:"errors"`
+	Fingerprint string  `json:"fingerprint"`
+	Engine      string  `json:"engine"` // wijkwerken.Version().Version
+	Param       string  `json:"param"`
+	From        wk.Date `json:"from"`
+	Date        wk.Date `json:"date,omitzero"`
+	Cases       int     `json:"cases"`
+	Decided     int     `json:"decided"`
+	Errors      int     `json:"errors"`
 	// ErrorLines are the first lines that could not be decided under
 	// every rulebook of the sweep.
 	ErrorLines []LineError   `json:"error_lines,omitempty"`
@@ -134,7 +134,7 @@ func Sweep(ctx context.Context, r io.Reader, base *decision.Engine, reforms []*w
 	}
 	engines := []*decision.Engine{base}
 	rep := &SweepReport{Baseline: describe(base.Rulebook()), Param: spec.Param, From: from, Date: o.Date,
-		Fingerprint: base.Rulebook().Fingerprint(), Engine: wk.Version()}
+		Fingerprint: base.Rulebook().Fingerprint(), Engine: wk.Version().Version}
 	reformed, err := base.Rulebook().Reform(reforms...)
 	if err != nil {
 		return nil, err

@@ -24,7 +24,7 @@ func (r *Report) WriteTextLang(w io.Writer, l Lang) error {
 	ew := errwriter.New(w)
 	ew.Printf("%s: %s\n", l.t("Baseline"), r.Baseline)
 	ew.Printf("%s: %s %s, %s %s; %s: %s\n", l.t("Fingerprints"), l.t("baseline"), r.Fingerprints.Baseline,
-		l.t("with the reforms"), r.Fingerprints.Reformed, l.t("Engine"), r.Engine)
+		l.t("with the reforms"), r.Fingerprints.Reformed, l.t("Engine"), "wijkwerken "+r.Engine)
 	writeReforms(ew, l, r.Reforms)
 	ew.Printf("%s: %s %s, %s %s, %s %s", l.t("Population"), l.integer(r.Cases), l.t("cases"), l.integer(r.Decided), l.t("decided under both rulebooks"), l.integer(r.Errors), l.t("errors"))
 	if !r.Date.IsZero() {
@@ -195,7 +195,7 @@ func (s *SweepReport) WriteText(w io.Writer) error { return s.WriteTextLang(w, E
 func (s *SweepReport) WriteTextLang(w io.Writer, l Lang) error {
 	ew := errwriter.New(w)
 	ew.Printf("%s %s %s %s (%s: %s)\n", l.t("Sweep of"), s.Param, l.t("from"), s.From, l.t("Baseline"), s.Baseline)
-	ew.Printf("%s: %s %s; %s: %s\n", l.t("Fingerprints"), l.t("baseline"), s.Fingerprint, l.t("Engine"), s.Engine)
+	ew.Printf("%s: %s %s; %s: %s\n", l.t("Fingerprints"), l.t("baseline"), s.Fingerprint, l.t("Engine"), "wijkwerken "+s.Engine)
 	writeReforms(ew, l, s.Reforms)
 	ew.Printf("%s: %s %s, %s %s %s, %s %s", l.t("Population"), l.integer(s.Cases), l.t("cases"), l.integer(s.Decided), l.t("decided"), l.t("under every rulebook"), l.integer(s.Errors), l.t("errors"))
 	if !s.Date.IsZero() {

@@ -118,7 +118,7 @@ func ghProperty(s string) string {
 type jsonReport struct {
 	Rulebook    string         `json:"rulebook"`
 	Fingerprint string         `json:"fingerprint"`
-	Engine      wk.Build       `json:"engine"`
+	Engine      string         `json:"engine"` // the engine's version
 	Passed      int            `json:"passed"`
 	Failed      int            `json:"failed"`
 	DurationMS  float64        `json:"duration_ms"`
@@ -142,7 +142,7 @@ type jsonScenario struct {
 // and outcome, each failure with its position, want and got, the command
 // that reproduces it, and the coverage when cov is not nil.
 func (r *Report) WriteJSON(w io.Writer, cov *Coverage) error {
-	out := jsonReport{Rulebook: r.Rulebook, Fingerprint: r.Fingerprint, Engine: r.Engine, Passed: r.Passed, Failed: r.Failed,
+	out := jsonReport{Rulebook: r.Rulebook, Fingerprint: r.Fingerprint, Engine: r.Engine.Version, Passed: r.Passed, Failed: r.Failed,
 		DurationMS: float64(r.Duration.Microseconds()) / 1000, Scenarios: []jsonScenario{}, Broken: r.Broken, Coverage: cov}
 	for _, o := range r.Outcomes {
 		js := jsonScenario{File: o.Scenario.Pos.File, Line: o.Scenario.Pos.Line, Name: o.Scenario.Name, Passed: o.Passed(), Failures: o.Failures}
