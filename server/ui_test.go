@@ -34,7 +34,7 @@ func TestUIPages(t *testing.T) {
 		{"/areas/eligibility?at=2024-01-01", 200, []string{`id="eligibility.interim"`, "interim_days_last_28", "interim_limit_exceeded", `rel="noreferrer noopener external"`}},
 		{"/rules/eligibility.interim?at=2024-01-01", 200, []string{"In force on 2024-01-01", `href="/parameters/eligibility.interim_days_max?at=2024-01-01"`}},
 		{"/parameters?at=2021-06-01", 200, []string{"vouchers.tax_rate"}},
-		{"/parameters/vouchers.tax_rate?at=2021-06-01", 200, []string{`<svg class="timeline"`, `id="step-2" class="current"`, `href="#step-3"`, "vouchers.tax_reduction"}},
+		{"/parameters/vouchers.tax_rate?at=2021-06-01", 200, []string{`<svg class="timeline"`, `id="step-2" class="current"`, `href="#step-3"`, "vouchers.tax_reduction", "at least <code>0</code>, at most <code>1</code>"}},
 		{"/parameters/hours.per_month_max", 200, []string{`<svg class="timeline"`}},
 		{"/search?q=interim_limit_exceeded", 200, []string{`class="hit hit-reason"`}},
 		{"/search?q=tax", 200, []string{"vouchers.tax_rate"}},
