@@ -66,6 +66,7 @@ type Spec struct {
 type output struct {
 	name string
 	typ  reflect.Type // the value's type (for a pointer field, what it points to)
+	kind fn.Kind      // typ's
 	loc  fast.Location
 }
 
@@ -77,6 +78,10 @@ type RuleSet struct {
 	envType  reflect.Type  // the pointer type the rules were compiled for
 	params   *paramTable   // the parameters, by the index compiled rules read them with
 	slots    [][]*compiled // per rule id, its versions ordered by From
+	// plan is what an untraced evaluation runs, per stretch of time in
+	// which no rule version and no folded program changes, ordered by
+	// from: on a date before the first, no rule is in force.
+	plan     []planSegment
 	earliest wk.Date
 	pool     sync.Pool // *machine, one per goroutine at a time
 }
@@ -87,8 +92,70 @@ type machine struct {
 	frame fast.Frame
 }
 
+// planSegment is the programs in force from a date on, one per rule in
+// force, in rulebook order.
+type planSegment struct {
+	from  wk.Date
+	steps []planStep
+}
+
+type planStep struct {
+	c    *compiled
+	prog *vm.Program
+	fast *fast.Program // nil: the rule runs on the VM
+}
+
+// buildPlan cuts the rule set's time into the stretches in which no rule
+// version begins or ends and no folded program changes, and lists the
+// programs in force in each.
+func (rs *RuleSet) buildPlan() {
+	var bounds []wk.Date
+	for _, versions := range rs.slots {
+		for _, c := range versions {
+			bounds = append(bounds, c.rule.From)
+			if !c.rule.To.IsZero() {
+				bounds = append(bounds, c.rule.To.AddDays(1))
+			}
+			for _, f := range c.folded {
+				bounds = append(bounds, f.from)
+			}
+		}
+	}
+	sort.Slice(bounds, func(i, j int) bool { return bounds[i].Before(bounds[j]) })
+	bounds = slices.Compact(bounds)
+	rs.plan = make([]planSegment, 0, len(bounds))
+	for _, b := range bounds {
+		seg := planSegment{from: b}
+		for _, versions := range rs.slots {
+			if c := inForce(versions, b); c != nil {
+				prog, closures := c.program(b, false)
+				seg.steps = append(seg.steps, planStep{c: c, prog: prog, fast: closures})
+			}
+		}
+		rs.plan = append(rs.plan, seg)
+	}
+}
+
+// segment returns the programs in force on d (nil when no rule is).
+func (rs *RuleSet) segment(d wk.Date) []planStep {
+	lo, hi := 0, len(rs.plan)
+	for lo < hi { // the first segment that starts after d
+		m := int(uint(lo+hi) >> 1)
+		if rs.plan[m].from.After(d) {
+			hi = m
+		} else {
+			lo = m + 1
+		}
+	}
+	if lo == 0 {
+		return nil
+	}
+	return rs.plan[lo-1].steps
+}
+
 type compiled struct {
-	rule *wk.Rule
+	rule   *wk.Rule
+	reason wk.Reason // a condition's reason when it holds
 	prog *vm.Program   // reads parameters as it runs: traced evaluations use it
 	fast *fast.Program // prog on the closure backend, nil where not supported
 	out  *output
@@ -191,7 +258,11 @@ func outputs(env reflect.Type) (map[string]*output, []string, error) {
 			if _, dup := outs[name]; dup {
 				return fmt.Errorf("output %s is declared twice in %v", name, env)
 			}
-			outs[name] = &output{name: name, typ: typ, loc: loc}
+			kind, ok := fn.KindOf(typ)
+			if !ok {
+				return fmt.Errorf("output %s: %v is not a type rules compute", name, typ)
+			}
+			outs[name] = &output{name: name, typ: typ, kind: kind, loc: loc}
 			names = append(names, name)
 		}
 		return nil
@@ -225,7 +296,7 @@ func Compile(rb *wk.Rulebook, spec Spec) (*RuleSet, error) {
 			rs.slots = append(rs.slots, nil)
 		}
 		slot := len(rs.slots) - 1
-		c := &compiled{rule: r}
+		c := &compiled{rule: r, reason: reasonOf(r)}
 		pp := &paramPatcher{tab: rs.params}
 		opts := baseOptions(spec.Env, pp)
 		if r.IsCondition() {
@@ -265,19 +336,21 @@ func Compile(rb *wk.Rulebook, spec Spec) (*RuleSet, error) {
 		}
 		c.prog = prog
 		want := fn.TypeBool
+		var loc *fast.Location
 		if c.out != nil {
-			want = c.out.typ
+			want, loc = c.out.typ, &c.out.loc
 		}
-		c.fast = fast.Compile(prog.Node(), envType, want)
+		c.fast = fast.Compile(prog.Node(), envType, want, loc)
 		c.folded = foldPrograms(r, opts, pp)
 		for i := range c.folded {
-			c.folded[i].fast = fast.Compile(c.folded[i].prog.Node(), envType, want)
+			c.folded[i].fast = fast.Compile(c.folded[i].prog.Node(), envType, want, loc)
 		}
 		rs.slots[slot] = append(rs.slots[slot], c)
 	}
 	if err := ps.Err(); err != nil {
 		return nil, err
 	}
+	rs.buildPlan()
 	return rs, nil
 }
 

@@ -7,6 +7,7 @@ import (
 
 	wk "github.com/openwijkwerken/wijkwerken"
 	"github.com/openwijkwerken/wijkwerken/dossier"
+	"github.com/openwijkwerken/wijkwerken/internal/fast"
 )
 
 // State is one decision in the making: the case, the date, the options,
@@ -28,6 +29,7 @@ type State struct {
 	Trace *wk.Trace
 	slots [16]slot
 	n     int
+	frame fast.Frame // the closures' frame, bound by each evaluation in turn
 }
 
 type slot struct {
