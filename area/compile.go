@@ -73,11 +73,11 @@ type output struct {
 // RuleSet is an area's rules compiled against the area's typed environment.
 // It is immutable and safe for concurrent use; compile once, evaluate many.
 type RuleSet struct {
-	rb       *wk.Rulebook
-	area     string
-	envType  reflect.Type  // the pointer type the rules were compiled for
-	params   *paramTable   // the parameters, by the index compiled rules read them with
-	slots    [][]*compiled // per rule id, its versions ordered by From
+	rb      *wk.Rulebook
+	area    string
+	envType reflect.Type  // the pointer type the rules were compiled for
+	params  *paramTable   // the parameters, by the index compiled rules read them with
+	slots   [][]*compiled // per rule id, its versions ordered by From
 	// plan is what an untraced evaluation runs, per stretch of time in
 	// which no rule version and no folded program changes, ordered by
 	// from: on a date before the first, no rule is in force.
@@ -155,10 +155,10 @@ func (rs *RuleSet) segment(d wk.Date) []planStep {
 
 type compiled struct {
 	rule   *wk.Rule
-	reason wk.Reason // a condition's reason when it holds
-	prog *vm.Program   // reads parameters as it runs: traced evaluations use it
-	fast *fast.Program // prog on the closure backend, nil where not supported
-	out  *output
+	reason wk.Reason     // a condition's reason when it holds
+	prog   *vm.Program   // reads parameters as it runs: traced evaluations use it
+	fast   *fast.Program // prog on the closure backend, nil where not supported
+	out    *output
 	// folded are the rule compiled once per stretch of its time in force
 	// in which none of the parameters it reads changes, each with those
 	// values as constants, ordered by from; an untraced evaluation runs

@@ -8,8 +8,8 @@ import (
 
 	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/vm"
-	"github.com/openwijkwerken/wijkwerken/internal/fast"
 	wk "github.com/openwijkwerken/wijkwerken"
+	"github.com/openwijkwerken/wijkwerken/internal/fast"
 	"github.com/openwijkwerken/wijkwerken/internal/fn"
 	"github.com/shopspring/decimal"
 )
