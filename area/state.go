@@ -40,14 +40,43 @@ type slot struct {
 
 // NewState starts a decision of c on date with opts.
 func NewState(date wk.Date, c *dossier.Case, opts ...wk.Option) *State {
+	s := &State{}
+	s.reset(date, c, opts)
+	return s
+}
+
+var emptyCase = &dossier.Case{}
+
+func (s *State) reset(date wk.Date, c *dossier.Case, opts []wk.Option) {
 	if c == nil {
-		c = &dossier.Case{}
+		c = emptyCase
 	}
-	s := &State{Date: date, Case: c, Options: Apply(opts), Opts: opts}
+	s.Date, s.Case, s.Opts = date, c, opts
+	for _, f := range opts {
+		f(&s.Options)
+	}
 	if s.Options.Trace {
 		s.Trace = &wk.Trace{}
 	}
+}
+
+var statePool = sync.Pool{New: func() any { return new(State) }}
+
+// AcquireState is NewState from a pool of states: a decision that keeps
+// nothing of its state after it returns (its results and trace are its
+// own) gives it back with Release, so that a decision allocates no state.
+func AcquireState(date wk.Date, c *dossier.Case, opts ...wk.Option) *State {
+	s := statePool.Get().(*State)
+	s.reset(date, c, opts)
 	return s
+}
+
+// Release gives a state from AcquireState back to the pool. Neither the
+// state nor anything that refers into it may be used after; the results
+// put into it, and its trace, stay as they are.
+func (s *State) Release() {
+	*s = State{}
+	statePool.Put(s)
 }
 
 // Put records what area name decided: its result, or the error that kept

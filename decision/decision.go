@@ -62,6 +62,10 @@ type Path struct {
 	Kind Kind `json:"kind"`
 }
 
+// maxAreas is the most areas a combined decision holds (as many as an
+// area.State does).
+const maxAreas = 16
+
 // registry is what the packages declare, in the order areas run.
 type registry struct {
 	defs      []area.Definition
@@ -80,6 +84,10 @@ var declared = sync.OnceValue(func() *registry {
 		r.ruleAreas = append(r.ruleAreas, p.RuleAreas...)
 	}
 	if r.defs, r.err = order(defs); r.err != nil {
+		return r
+	}
+	if len(r.defs) > maxAreas {
+		r.err = fmt.Errorf("decision: %d areas, more than the %d a decision holds", len(r.defs), maxAreas)
 		return r
 	}
 	for i, d := range r.defs {
@@ -246,6 +254,7 @@ type Result struct {
 	Trace       *wk.Trace                   `json:"-"`
 	reg         *registry
 	results     []any // by index in reg.defs; nil where not decided
+	resultsBuf  [maxAreas]any
 	outputsOnce sync.Once
 	outputs     map[string]any // built on first use
 }
@@ -269,14 +278,15 @@ func (e *Engine) Decide(date wk.Date, c *dossier.Case, opts ...wk.Option) (*Resu
 	if c == nil {
 		c = &dossier.Case{}
 	}
-	o := area.Apply(opts)
+	s := area.AcquireState(date, c, opts...)
+	defer s.Release()
 	// Validate once for all the areas. An invalid case goes to each area
 	// unvalidated, so that each reports what it finds, as on its own.
-	if !o.Validated && c.Validate() == nil {
-		opts = append(opts[:len(opts):len(opts)], area.CaseValidated())
+	if !s.Options.Validated && c.Validate() == nil {
+		s.Options.Validated = true
 	}
-	s := area.NewState(date, c, opts...)
-	r := &Result{Date: date, Trace: s.Trace, reg: e.reg, results: make([]any, len(e.steps))}
+	r := &Result{Date: date, Trace: s.Trace, reg: e.reg}
+	r.results = r.resultsBuf[:len(e.steps):len(e.steps)]
 	tried, failed := 0, 0
 	for i, d := range e.reg.defs {
 		if !d.Applies(s) {

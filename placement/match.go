@@ -165,7 +165,8 @@ func (e *Engine) rankOne(a Assignment, req dossier.Request, act *Decision, c Can
 		return r
 	}
 	// The activity is decided once for every candidate.
-	st := area.NewState(a.Date, &cc)
+	st := area.AcquireState(a.Date, &cc)
+	defer st.Release()
 	st.Put(Area, act, nil)
 	check, err := e.checkAssignment(st)
 	if err != nil {

@@ -29,27 +29,51 @@ const (
 	AreaStatus = "status"
 )
 
+// The environments point into the case (rules only read it); an absent
+// part is a zero one.
 type env struct {
 	area.Env
-	Person     dossier.Person     `expr:"person"`
-	Trajectory dossier.Trajectory `expr:"trajectory"`
-	Out        *Decision          `expr:"out"`
+	Person     *dossier.Person     `expr:"person"`
+	Trajectory *dossier.Trajectory `expr:"trajectory"`
+	Out        *Decision           `expr:"out"`
 }
 
 type hoursEnv struct {
 	area.Env
-	Request    dossier.Request    `expr:"request"`
-	Trajectory dossier.Trajectory `expr:"trajectory"`
-	LastDay    wk.Date            `expr:"last_day"`
-	Out        *Hours             `expr:"out"`
+	Request    *dossier.Request    `expr:"request"`
+	Trajectory *dossier.Trajectory `expr:"trajectory"`
+	LastDay    wk.Date             `expr:"last_day"`
+	Out        *Hours              `expr:"out"`
 }
 
 type agreementEnv struct {
 	area.Env
-	Agreement    dossier.Agreement `expr:"agreement"`
-	Transitional bool              `expr:"transitional"`
-	PlanYearMax  int               `expr:"plan_year_max"`
+	Agreement    *dossier.Agreement `expr:"agreement"`
+	Transitional bool               `expr:"transitional"`
+	PlanYearMax  int                `expr:"plan_year_max"`
 }
+
+var (
+	noPerson     = &dossier.Person{}
+	noTrajectory = &dossier.Trajectory{}
+)
+
+// The frames hold one decision's environment and its result, allocated
+// together.
+type (
+	periodFrame struct {
+		env env
+		d   Decision
+	}
+	hoursFrame struct {
+		env hoursEnv
+		h   Hours
+	}
+	agreementFrame struct {
+		env agreementEnv
+		a   AgreementCheck
+	}
+)
 
 // Areas declares the areas this package decides in a combined decision:
 // the period (with its status), the afsprakenblad and the hours of a
@@ -155,7 +179,9 @@ type Decision struct {
 // trajectory.start; person.pwa_agreement_on_2017_09_30 is read when the
 // case has a person.
 func (e *Engine) Decide(date wk.Date, c *dossier.Case, opts ...wk.Option) (*Decision, error) {
-	return e.period(area.NewState(date, c, opts...))
+	s := area.AcquireState(date, c, opts...)
+	defer s.Release()
+	return e.period(s)
 }
 
 // period decides the state's trajectory once and puts it in the state; a
@@ -178,10 +204,12 @@ func (e *Engine) decidePeriod(s *area.State) (*Decision, error) {
 	if err := e.check(c, s.Options.Validated); err != nil {
 		return nil, err
 	}
-	d := &Decision{Date: s.Date}
-	en := &env{Trajectory: *c.Trajectory, Out: d}
+	f := &periodFrame{}
+	d, en := &f.d, &f.env
+	d.Date = s.Date
+	en.Person, en.Trajectory, en.Out = noPerson, c.Trajectory, d
 	if c.Person != nil {
-		en.Person = *c.Person
+		en.Person = c.Person
 	}
 	n := s.TraceLen()
 	if _, err := e.periodRules.EvalIn(s, en); err != nil {
@@ -280,7 +308,8 @@ type Hours struct {
 // request with a date; the trajectory, when given, supplies the hours
 // already registered and, when it has a start, the last allowed day.
 func (e *Engine) Hours(date wk.Date, c *dossier.Case, opts ...wk.Option) (*Hours, error) {
-	s := area.NewState(date, c, opts...)
+	s := area.AcquireState(date, c, opts...)
+	defer s.Release()
 	h, err := e.hours(s)
 	if err != nil {
 		return nil, err
@@ -321,10 +350,12 @@ func (e *Engine) decideHours(s *area.State) (*Hours, error) {
 	if err := e.checkHours(c, s.Options.Validated); err != nil {
 		return nil, err
 	}
-	h := &Hours{Date: s.Date}
-	en := &hoursEnv{Request: *c.Request, Out: h}
+	f := &hoursFrame{}
+	h, en := &f.h, &f.env
+	h.Date = s.Date
+	en.Request, en.Trajectory, en.Out = c.Request, noTrajectory, h
 	if c.Trajectory != nil {
-		en.Trajectory = *c.Trajectory
+		en.Trajectory = c.Trajectory
 	}
 	n := s.TraceLen()
 	if c.Trajectory != nil && !c.Trajectory.Start.IsZero() {
@@ -360,7 +391,8 @@ type AgreementCheck struct {
 // trajectory's limit (unless the transitional measure applies), and an
 // hours plan that exceeds no monthly or yearly limit.
 func (e *Engine) CheckAgreement(date wk.Date, c *dossier.Case, opts ...wk.Option) (*AgreementCheck, error) {
-	s := area.NewState(date, c, opts...)
+	s := area.AcquireState(date, c, opts...)
+	defer s.Release()
 	a, err := e.agreement(s)
 	if err != nil {
 		return nil, err
@@ -391,16 +423,18 @@ func (e *Engine) checkAgreement(s *area.State) (*AgreementCheck, error) {
 		return nil, err
 	}
 	a := c.Trajectory.Agreement
-	en := &agreementEnv{Agreement: *a, Transitional: p.Transitional, PlanYearMax: planYearMax(c.Trajectory.Start, a)}
+	f := &agreementFrame{}
+	f.env = agreementEnv{Agreement: a, Transitional: p.Transitional, PlanYearMax: planYearMax(c.Trajectory.Start, a)}
 	n := s.TraceLen()
-	reasons, err := e.agreementRules.EvalIn(s, en)
+	reasons, err := e.agreementRules.EvalIn(s, &f.env)
 	if err != nil {
 		return nil, err
 	}
 	if reasons == nil {
 		reasons = []wk.Reason{}
 	}
-	return &AgreementCheck{Date: s.Date, Valid: len(reasons) == 0, Reasons: reasons, Trace: s.Since(n)}, nil
+	f.a = AgreementCheck{Date: s.Date, Valid: len(reasons) == 0, Reasons: reasons, Trace: s.Since(n)}
+	return &f.a, nil
 }
 
 // planYearMax is the most hours the plan puts in one calendar year: month i
