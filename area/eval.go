@@ -52,57 +52,82 @@ func (rs *RuleSet) eval(env any, date wk.Date, tr *wk.Trace, vmOnly bool) ([]wk.
 // a closure that gives up hands its rule to the VM. f is the frame to bind
 // (nil: one from the pool).
 func (rs *RuleSet) evalFast(env any, date wk.Date, f *fast.Frame, vmOnly bool) ([]wk.Reason, error) {
-	view := rs.params.view(date)
-	var m *machine
 	if f == nil {
-		m = rs.pool.Get().(*machine)
+		m := rs.pool.Get().(*machine)
 		defer rs.pool.Put(m)
 		f = &m.frame
 	}
+	view := rs.params.view(date)
 	if err := f.Bind(env, rs.envType, date, view); err != nil {
 		return nil, fmt.Errorf("area: the %s rules: %v", rs.area, err)
 	}
-	defer f.Release()
 	e := env.(envHolder).base()
 	e.Date = date
 	e.Params = view
 	steps := rs.segment(date)
 	if len(steps) == 0 {
+		f.Release()
 		return nil, &wk.NotInForceError{What: rs.area + " rules", Date: date, Earliest: rs.earliest}
 	}
 	var reasons []wk.Reason
-	for i := range steps {
-		st := &steps[i]
-		c := st.c
-		if st.fast != nil && !vmOnly {
-			if c.out == nil {
-				if hit, ok := st.fast.Test(f); ok {
-					if hit {
-						reasons = append(reasons, c.reason)
-					}
-					continue
-				}
-			} else if st.fast.Put(f) {
-				continue
+	for i := 0; i < len(steps); i++ {
+		if !vmOnly {
+			// The closures, from step i on, until one gives up or has
+			// none: that one runs on the VM.
+			if i, reasons = runClosures(steps, i, f, reasons); i == len(steps) {
+				break
 			}
 		}
-		if m == nil {
-			m = rs.pool.Get().(*machine)
-			defer rs.pool.Put(m)
-		}
-		out, err := runVM(&m.vm, st.prog, env, c, date)
-		if err != nil {
-			return nil, err
-		}
-		if c.out == nil {
-			if out.K == fn.Bool && out.B {
-				reasons = append(reasons, c.reason)
-			}
-		} else if err := c.out.store(f, out, c, date); err != nil {
+		var err error
+		if reasons, err = rs.stepOnVM(&steps[i], env, f, reasons); err != nil {
+			f.Release()
 			return nil, err
 		}
 	}
+	f.Release()
 	return reasons, nil
+}
+
+// stepOnVM runs one step of an untraced evaluation on expr's VM.
+func (rs *RuleSet) stepOnVM(st *planStep, env any, f *fast.Frame, reasons []wk.Reason) ([]wk.Reason, error) {
+	m := rs.pool.Get().(*machine)
+	defer rs.pool.Put(m)
+	c := st.c
+	out, err := runVM(&m.vm, st.prog, env, c, f.Date)
+	if err != nil {
+		return nil, err
+	}
+	if c.out == nil {
+		if out.K == fn.Bool && out.B {
+			reasons = append(reasons, c.reason)
+		}
+	} else if err := c.out.store(f, out, c, f.Date); err != nil {
+		return nil, err
+	}
+	return reasons, nil
+}
+
+// runClosures runs the steps from start on, on their closures, under one
+// guard, and returns the first step that did not run (len(steps) when all
+// did): it has no closures, or they gave up. The frame is bound to the
+// rule set's environment type, which every program was compiled for.
+func runClosures(steps []planStep, start int, f *fast.Frame, held []wk.Reason) (stop int, reasons []wk.Reason) {
+	defer fast.Guard() // a give-up returns stop and reasons as they are
+	reasons = held
+	for stop = start; stop < len(steps); stop++ {
+		st := &steps[stop]
+		switch {
+		case st.fast == nil:
+			return stop, reasons
+		case st.c.out == nil:
+			if st.fast.Cond(f) {
+				reasons = append(reasons, st.c.reason)
+			}
+		default:
+			st.fast.Store(f)
+		}
+	}
+	return stop, reasons
 }
 
 // runVM runs a rule's program on expr's VM.

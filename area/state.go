@@ -21,9 +21,6 @@ type State struct {
 	Date    wk.Date
 	Case    *dossier.Case
 	Options Options
-	// Opts are the options the decision was given, for an area's own
-	// per-area calls (with CaseValidated added once the case is checked).
-	Opts []wk.Option
 	// Trace is nil unless the decision was asked for its trace; every area
 	// appends its steps to it as it runs.
 	Trace *wk.Trace
@@ -51,7 +48,7 @@ func (s *State) reset(date wk.Date, c *dossier.Case, opts []wk.Option) {
 	if c == nil {
 		c = emptyCase
 	}
-	s.Date, s.Case, s.Opts = date, c, opts
+	s.Date, s.Case = date, c
 	for _, f := range opts {
 		f(&s.Options)
 	}
@@ -75,7 +72,9 @@ func AcquireState(date wk.Date, c *dossier.Case, opts ...wk.Option) *State {
 // state nor anything that refers into it may be used after; the results
 // put into it, and its trace, stay as they are.
 func (s *State) Release() {
-	*s = State{}
+	clear(s.slots[:s.n])
+	s.n, s.Case, s.Trace, s.Options = 0, nil, nil, Options{}
+	s.frame.Release()
 	statePool.Put(s)
 }
 

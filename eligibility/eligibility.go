@@ -130,6 +130,7 @@ func (e *Engine) decide(s *area.State) (*Decision, error) {
 		s.Put(Area, nil, err)
 		return nil, err
 	}
+	s.Options.Validated = true // it passed: the areas after this one do not check it again
 	f := &frame{}
 	d, en := &f.d, &f.env
 	d.Date = s.Date

@@ -110,6 +110,7 @@ func (e *Engine) judge(s *area.State) (*Decision, error) {
 		if err := c.Validate(); err != nil {
 			return nil, err
 		}
+		s.Options.Validated = true // it passed: the areas after this one do not check it again
 	}
 	f := &struct {
 		env env

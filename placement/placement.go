@@ -255,6 +255,7 @@ func (e *Engine) decideActivity(s *area.State) (*Decision, error) {
 	if err := e.checkRequest(c, s.Options.Validated); err != nil {
 		return nil, err
 	}
+	s.Options.Validated = true // it passed: the areas after this one do not check it again
 	f := &activityFrame{}
 	en, d := &f.env, &f.d
 	en.Request, en.Organiser, en.Has, en.Out = c.Request, noOrganiser, &f.has, d
@@ -416,6 +417,7 @@ func (e *Engine) decideCommunityService(s *area.State) (*CommunityService, error
 		if err := c.Validate(); err != nil {
 			return nil, err
 		}
+		s.Options.Validated = true // it passed: the areas after this one do not check it again
 	}
 	var fields []dossier.Field
 	if c.Person != nil {

@@ -201,7 +201,7 @@ func (e *Engine) period(s *area.State) (*Decision, error) {
 
 func (e *Engine) decidePeriod(s *area.State) (*Decision, error) {
 	c := s.Case
-	if err := e.check(c, s.Options.Validated); err != nil {
+	if err := e.checkIn(s); err != nil {
 		return nil, err
 	}
 	f := &periodFrame{}
@@ -233,6 +233,36 @@ func (e *Engine) check(c *dossier.Case, validated bool) error {
 		return err
 	}
 	return e.checkHours(c, validated)
+}
+
+// hoursChecked names, in a State, the check of the case's registered
+// hours (checkHoursIn), so that the areas that rest on it check once.
+const hoursChecked = "trajectory: hours checked"
+
+// checkIn is check for a decision in the making.
+func (e *Engine) checkIn(s *area.State) error {
+	c := s.Case
+	if c.Trajectory == nil {
+		return dossier.Require(Area, dossier.Field{Path: "case.trajectory"})
+	}
+	if err := dossier.Require(Area, dossier.Field{Path: "case.trajectory.start", Present: !c.Trajectory.Start.IsZero()}); err != nil {
+		return err
+	}
+	return e.checkHoursIn(s)
+}
+
+// checkHoursIn is checkHours for a decision in the making, once: the
+// period, the hours and the agreement rest on it.
+func (e *Engine) checkHoursIn(s *area.State) error {
+	if _, err, done := s.Lookup(hoursChecked); done {
+		return err
+	}
+	err := e.checkHours(s.Case, s.Options.Validated)
+	if err == nil {
+		s.Options.Validated = true // it passed: the areas after this one do not check it again
+	}
+	s.Put(hoursChecked, nil, err)
+	return err
 }
 
 // checkHours validates the case and its registered hours against the most
@@ -347,7 +377,7 @@ func (e *Engine) decideHours(s *area.State) (*Hours, error) {
 	if err := dossier.Require(AreaHours, dossier.Field{Path: "case.request.date", Present: !c.Request.Date.IsZero()}); err != nil {
 		return nil, err
 	}
-	if err := e.checkHours(c, s.Options.Validated); err != nil {
+	if err := e.checkHoursIn(s); err != nil {
 		return nil, err
 	}
 	f := &hoursFrame{}
@@ -412,7 +442,7 @@ func (e *Engine) agreement(s *area.State) (*AgreementCheck, error) {
 
 func (e *Engine) checkAgreement(s *area.State) (*AgreementCheck, error) {
 	c := s.Case
-	if err := e.check(c, s.Options.Validated); err != nil {
+	if err := e.checkIn(s); err != nil {
 		return nil, err
 	}
 	if c.Trajectory.Agreement == nil {

@@ -283,6 +283,7 @@ func (e *Engine) decideVouchers(s *area.State) (*Decision, error) {
 	if err := e.check(c, s.Options.Validated); err != nil {
 		return nil, err
 	}
+	s.Options.Validated = true // it passed: the areas after this one do not check it again
 	f := newFrame()
 	en := &f.env
 	if c.Request != nil {

@@ -112,6 +112,27 @@ func (p *Program) Put(f *Frame) (ok bool) {
 	return true
 }
 
+// Cond evaluates a condition, as Test, for a caller that recovers a give-up
+// itself (Guard) and has bound the frame to the program's environment type
+// (Env): many programs run under one guard.
+func (p *Program) Cond(f *Frame) bool { return p.test(f) }
+
+// Store evaluates a value rule and stores its value, as Put, under the
+// caller's Guard.
+func (p *Program) Store(f *Frame) { p.put(f) }
+
+// Env is the environment type the program was compiled for.
+func (p *Program) Env() reflect.Type { return p.env }
+
+// Guard, deferred, stops the panic of a closure that gave up (Cond, Store);
+// any other panic goes on. The function that defers it returns what its
+// results hold when the closure gave up.
+func Guard() {
+	if r := recover(); r != nil && !fn.IsGiveUp(r) {
+		panic(r)
+	}
+}
+
 // box runs a root closure of kind k and returns its value as a Val.
 func box(k fn.Kind, root any, f *frame) fn.Val {
 	switch k {
@@ -194,6 +215,16 @@ func putter(loc Location, k fn.Kind, f any) func(*frame) {
 func store[T any](loc Location, g func(*frame) T) func(*frame) {
 	if off, ok := loc.direct(); ok {
 		return func(f *frame) { *(*T)(unsafe.Add(f.Base, off)) = g(f) }
+	}
+	if off1, off2, ok := loc.hop(); ok {
+		return func(f *frame) {
+			v := g(f)
+			p := *(*unsafe.Pointer)(unsafe.Add(f.Base, off1))
+			if p == nil {
+				fn.GiveUp()
+			}
+			*(*T)(unsafe.Add(p, off2)) = v
+		}
 	}
 	return func(f *frame) {
 		v := g(f)
@@ -525,6 +556,9 @@ func load(loc Location, base ptrF) any {
 		if off, ok := loc.direct(); ok {
 			return direct(loc.kind, off)
 		}
+		if off1, off2, ok := loc.hop(); ok && loc.kind != fn.Structs {
+			return hop(loc.kind, off1, off2)
+		}
 	}
 	at := func(f *frame) unsafe.Pointer {
 		p := loc.pointer(f.Base)
@@ -596,6 +630,42 @@ func direct(k fn.Kind, off uintptr) any {
 		return rowsF(func(f *frame) rows { h := (*sliceHeader)(unsafe.Add(f.Base, off)); return rows{h.data, h.len} })
 	}
 	return nil
+}
+
+// hop reads a field at a fixed offset of a struct the environment points
+// to at a fixed offset (request.minutes: the case's request).
+func hop(k fn.Kind, off1, off2 uintptr) any {
+	switch k {
+	case fn.Bool:
+		return through[bool](off1, off2)
+	case fn.Int:
+		return through[int](off1, off2)
+	case fn.Str:
+		return through[string](off1, off2)
+	case fn.Dec:
+		return through[decimalT](off1, off2)
+	case fn.Date:
+		return through[wk.Date](off1, off2)
+	case fn.List:
+		return through[[]string](off1, off2)
+	case fn.Dates:
+		return through[[]wk.Date](off1, off2)
+	case fn.Map:
+		return through[map[string]int](off1, off2)
+	case fn.Ints:
+		return through[[]int](off1, off2)
+	}
+	return nil
+}
+
+func through[T any](off1, off2 uintptr) func(*frame) T {
+	return func(f *frame) T {
+		p := *(*unsafe.Pointer)(unsafe.Add(f.Base, off1))
+		if p == nil {
+			fn.GiveUp()
+		}
+		return *(*T)(unsafe.Add(p, off2))
+	}
 }
 
 func at[T any](off uintptr) func(*frame) T {
@@ -825,6 +895,13 @@ func (c *compiler) builtin(x *ast.BuiltinNode) any {
 			return nil
 		}
 		isMax := x.Name == "max"
+		if len(args) == 2 {
+			a, b := args[0], args[1]
+			if isMax {
+				return intF(func(f *frame) int { return max(a(f), b(f)) })
+			}
+			return intF(func(f *frame) int { return min(a(f), b(f)) })
+		}
 		return intF(func(f *frame) int {
 			best := args[0](f)
 			for _, a := range args[1:] {
@@ -1069,11 +1146,11 @@ func (c *compiler) param(x *ast.CallNode, isAt bool) any {
 		return c.no()
 	}
 	idx := idxNode.Value
-	var get func(f *frame) fn.Val
+	var get func(f *frame) *fn.Val
 	if !isAt {
-		get = func(f *frame) fn.Val {
-			v, ok := f.Params.Get(idx)
-			if !ok {
+		get = func(f *frame) *fn.Val {
+			v := f.Params.Get(idx)
+			if v == nil {
 				fn.GiveUp()
 			}
 			return v
@@ -1083,9 +1160,9 @@ func (c *compiler) param(x *ast.CallNode, isAt bool) any {
 		if !c.ok {
 			return nil
 		}
-		get = func(f *frame) fn.Val {
-			v, ok := f.Params.GetAt(idx, when(f))
-			if !ok {
+		get = func(f *frame) *fn.Val {
+			v := f.Params.GetAt(idx, when(f))
+			if v == nil {
 				fn.GiveUp()
 			}
 			return v

@@ -105,6 +105,16 @@ func (l Location) direct() (uintptr, bool) {
 	return l.steps[0].off, true
 }
 
+// hop returns, for a field of a struct the environment points to (no
+// other pointer on the way), the pointer's offset in the environment and
+// the field's in the struct.
+func (l Location) hop() (off1, off2 uintptr, ok bool) {
+	if len(l.steps) != 2 || !l.steps[0].deref || l.steps[1].deref || l.ptr {
+		return 0, 0, false
+	}
+	return l.steps[0].off, l.steps[1].off, true
+}
+
 // pointer returns the address of the field in the environment at base;
 // nil when a pointer on the way is nil.
 func (l Location) pointer(base unsafe.Pointer) unsafe.Pointer {

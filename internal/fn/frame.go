@@ -29,10 +29,11 @@ type Frame struct {
 
 // Params gives compiled closures the parameters they read that were not
 // folded into constants, by their index in the rule set's parameter table;
-// ok is false when the parameter has no value in force.
+// nil when the parameter has no value in force. The values are shared:
+// closures only read them.
 type Params interface {
-	Get(idx int) (v Val, ok bool)
-	GetAt(idx int, d wk.Date) (v Val, ok bool)
+	Get(idx int) *Val
+	GetAt(idx int, d wk.Date) *Val
 }
 
 // Bind checks that env is a non-nil pointer of type want (the type the

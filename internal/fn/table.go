@@ -174,6 +174,9 @@ func MonthSum(m map[string]int, from, to wk.Date) int {
 	var lo, hi [7]byte
 	monthKey(&lo, from)
 	monthKey(&hi, to)
+	if lo == hi {
+		return m[string(lo[:])] // one month: the one key between lo and hi
+	}
 	total := 0
 	for k, v := range m {
 		if k >= string(lo[:]) && k <= string(hi[:]) {
