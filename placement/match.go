@@ -236,9 +236,9 @@ func sortRanked(rs []Ranked) []Ranked {
 	}
 	slices.SortFunc(idx, func(i, j int32) int {
 		switch {
-		case better(rs[i], rs[j]):
+		case better(&rs[i], &rs[j]):
 			return -1
-		case better(rs[j], rs[i]):
+		case better(&rs[j], &rs[i]):
 			return 1
 		}
 		return cmp.Compare(i, j)
@@ -252,7 +252,7 @@ func sortRanked(rs []Ranked) []Ranked {
 
 // better orders candidates: included before excluded; then preferring the
 // activity, nearer, more headroom, and by ID.
-func better(x, y Ranked) bool {
+func better(x, y *Ranked) bool {
 	if x.Excluded != y.Excluded {
 		return !x.Excluded
 	}
