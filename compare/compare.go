@@ -13,8 +13,6 @@
 package compare
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -123,12 +121,12 @@ func decideAll(ctx context.Context, r io.Reader, engines []*decision.Engine, o O
 			}
 		}(w)
 	}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, min(64*1024, maxLine)), maxLine)
+	lr := decision.NewLineReader(r, maxLine)
 	line, cases := 0, 0
 	const batchSize = 64
 	batch := make([]job, 0, batchSize)
 	var readErr error
+	var long []LineError // lines over the limit, reported once the workers are done
 	send := func() bool {
 		if len(batch) == 0 {
 			return true
@@ -141,24 +139,35 @@ func decideAll(ctx context.Context, r io.Reader, engines []*decision.Engine, o O
 			return false
 		}
 	}
-	for sc.Scan() {
-		line++
-		data := bytes.TrimSpace(sc.Bytes())
-		if len(data) == 0 {
+	for {
+		n, data, err := lr.Next()
+		if err == io.EOF {
+			break
+		}
+		var tooLong *decision.LineTooLongError
+		if errors.As(err, &tooLong) {
+			// Counted as a line that could not be read; the rest goes on.
+			cases++
+			long = append(long, LineError{Line: n, Err: err.Error()})
 			continue
 		}
+		if err != nil {
+			readErr = fmt.Errorf("line %d: %w", n, err)
+			break
+		}
+		line = n
 		cases++
-		batch = append(batch, job{line: line, data: bytes.Clone(data)})
+		batch = append(batch, job{line: line, data: data})
 		if len(batch) == batchSize && !send() {
 			break
 		}
 	}
-	if err := sc.Err(); err != nil {
-		readErr = fmt.Errorf("line %d: %w", line+1, err)
-	}
 	send()
 	close(jobs)
 	wg.Wait()
+	for _, e := range long {
+		fail(0, e)
+	}
 	if readErr != nil {
 		return cases, readErr
 	}

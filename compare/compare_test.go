@@ -409,8 +409,19 @@ func TestCompareErrors(t *testing.T) {
 	_, err = compare.Compare(ctx, bytes.NewReader(popLines(t, e.Rulebook(), 500)), e, nil, compare.Options{})
 	assert.ErrorIs(t, err, context.Canceled)
 
-	_, err = compare.Compare(context.Background(), strings.NewReader(strings.Repeat("x", 200)), e, nil, compare.Options{MaxLine: 100})
-	assert.ErrorContains(t, err, "line 1")
+	// A line over the limit is a line error, counted and kept; the lines
+	// after it are decided.
+	in := strings.Repeat("x", 200) + "\n" + string(popLines(t, e.Rulebook(), 3))
+	rep, err := compare.Compare(context.Background(), strings.NewReader(in), e, nil, compare.Options{MaxLine: 2000})
+	require.NoError(t, err)
+	assert.Equal(t, 4, rep.Cases)
+	assert.Equal(t, 1, rep.Errors)
+	assert.Equal(t, 3, rep.Decided)
+	rep, err = compare.Compare(context.Background(), strings.NewReader(strings.Repeat("x", 200)), e, nil, compare.Options{MaxLine: 100})
+	require.NoError(t, err)
+	require.Len(t, rep.ErrorLines, 1)
+	assert.Equal(t, 1, rep.ErrorLines[0].Line)
+	assert.Contains(t, rep.ErrorLines[0].Err, "longer than 100 bytes")
 }
 
 // BenchmarkCompare compares a synthetic population under the reference and

@@ -73,7 +73,25 @@ type registry struct {
 	byPath    map[string]*area.Path
 	pathDef   map[string]int // path -> index in defs
 	ruleAreas []string
-	err       error
+	// top is the result's JSON object as MarshalJSON writes it: its keys
+	// in order (encoding/json's, sorted), each a section of output paths
+	// or one of the entries beside them.
+	top []jsonKey
+	err error
+}
+
+// jsonKey is a key of the result's JSON: a section of output paths (its
+// paths sorted by their names in it), or date, errors, explanations,
+// trace.
+type jsonKey struct {
+	name  string
+	paths []jsonPath
+}
+
+type jsonPath struct {
+	key string // the path without its section
+	p   *area.Path
+	def int
 }
 
 var declared = sync.OnceValue(func() *registry {
@@ -106,6 +124,27 @@ var declared = sync.OnceValue(func() *registry {
 			r.paths = append(r.paths, p)
 		}
 	}
+	sections := map[string]*jsonKey{}
+	for _, k := range []string{"date", "errors", "explanations", "trace"} {
+		sections[k] = &jsonKey{name: k}
+	}
+	for _, p := range r.paths {
+		section, key, _ := strings.Cut(p.Path, ".")
+		k := sections[section]
+		if k == nil {
+			k = &jsonKey{name: section}
+			sections[section] = k
+		} else if k.paths == nil && slices.Contains([]string{"date", "errors", "explanations", "trace"}, section) {
+			r.err = fmt.Errorf("decision: output path %s is in a section the result's JSON keeps for itself", p.Path)
+			return r
+		}
+		k.paths = append(k.paths, jsonPath{key: key, p: p, def: r.pathDef[p.Path]})
+	}
+	for _, k := range sections {
+		sort.Slice(k.paths, func(i, j int) bool { return k.paths[i].key < k.paths[j].key })
+		r.top = append(r.top, *k)
+	}
+	sort.Slice(r.top, func(i, j int) bool { return r.top[i].name < r.top[j].name })
 	return r
 })
 
@@ -405,38 +444,114 @@ func (r *Result) Err(path string) error {
 // address ({"eligibility": {"eligible": true, ...}}), with the decision
 // date, the reasons in full under "explanations", the errors of areas that
 // failed under "errors" and, when asked for, the trace.
-func (r *Result) MarshalJSON() ([]byte, error) { return json.Marshal(r.doc(true)) }
+func (r *Result) MarshalJSON() ([]byte, error) { return r.AppendJSON(nil, true) }
 
 // OutputsJSON is the result as MarshalJSON writes it, without the
 // explanations: the outputs, the errors and, when asked for, the trace. It
 // is what a bulk stream writes unless asked to explain.
-func (r *Result) OutputsJSON() ([]byte, error) { return json.Marshal(r.doc(false)) }
+func (r *Result) OutputsJSON() ([]byte, error) { return r.AppendJSON(nil, false) }
 
-func (r *Result) doc(explain bool) map[string]any {
-	doc := map[string]any{"date": r.Date}
-	for p, v := range r.outs() {
-		section, field, _ := strings.Cut(p, ".")
-		m, _ := doc[section].(map[string]any)
-		if m == nil {
-			m = map[string]any{}
-			doc[section] = m
+// AppendJSON appends the result as MarshalJSON writes it (with the
+// explanations when explain) to b: written directly from the areas'
+// results by their declared output paths, keys in encoding/json's order,
+// nothing boxed on the way.
+func (r *Result) AppendJSON(b []byte, explain bool) ([]byte, error) {
+	b = append(b, '{')
+	first := true
+	key := func(name string) {
+		if !first {
+			b = append(b, ',')
 		}
-		m[field] = v
+		first = false
+		b = append(area.AppendJSONString(b, name), ':')
 	}
-	if expl := r.Reasons(); explain && len(expl) > 0 {
-		doc["explanations"] = expl
-	}
-	if len(r.Errors) > 0 {
-		errs := map[string]string{}
-		for _, ae := range r.Errors {
-			errs[ae.Area] = ae.Err.Error()
+	for _, k := range r.reg.top {
+		switch k.name {
+		case "date":
+			key("date")
+			d, _ := r.Date.MarshalJSON()
+			b = append(b, d...)
+			continue
+		case "errors":
+			if len(r.Errors) == 0 {
+				continue
+			}
+			key("errors")
+			b = r.appendErrors(b)
+			continue
+		case "explanations":
+			if !explain {
+				continue
+			}
+			expl := r.Reasons()
+			if len(expl) == 0 {
+				continue
+			}
+			key("explanations")
+			j, err := json.Marshal(expl)
+			if err != nil {
+				return nil, err
+			}
+			b = append(b, j...)
+			continue
+		case "trace":
+			if r.Trace == nil {
+				continue
+			}
+			key("trace")
+			j, err := json.Marshal(r.Trace)
+			if err != nil {
+				return nil, err
+			}
+			b = append(b, j...)
+			continue
 		}
-		doc["errors"] = errs
+		opened := false
+		for _, jp := range k.paths {
+			res := r.results[jp.def]
+			if res == nil {
+				continue
+			}
+			mark, wasFirst := len(b), first
+			if !opened {
+				key(k.name)
+				b = append(b, '{')
+			} else {
+				b = append(b, ',')
+			}
+			b = append(area.AppendJSONString(b, jp.key), ':')
+			var ok bool
+			if b, ok = jp.p.AppendJSON(b, res); !ok {
+				b, first = b[:mark], wasFirst // absent: undo its key
+				continue
+			}
+			opened = true
+		}
+		if opened {
+			b = append(b, '}')
+		}
 	}
-	if r.Trace != nil {
-		doc["trace"] = r.Trace
+	return append(b, '}'), nil
+}
+
+// appendErrors writes the errors of the areas that failed, by area, keys
+// sorted.
+func (r *Result) appendErrors(b []byte) []byte {
+	errs := make([]AreaError, len(r.Errors))
+	copy(errs, r.Errors)
+	sort.Slice(errs, func(i, j int) bool { return errs[i].Area < errs[j].Area })
+	b = append(b, '{')
+	for i, ae := range errs {
+		if i > 0 && ae.Area == errs[i-1].Area {
+			continue // one per area, as in a map
+		}
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(area.AppendJSONString(b, ae.Area), ':')
+		b = area.AppendJSONString(b, ae.Err.Error())
 	}
-	return doc
+	return append(b, '}')
 }
 
 var reasonsType = reflect.TypeFor[[]wk.Reason]()

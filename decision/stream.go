@@ -4,11 +4,11 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"runtime"
+	"strconv"
 	"sync"
 	"time"
 
@@ -50,22 +50,6 @@ func (s StreamStats) PerSecond() float64 {
 		return 0
 	}
 	return float64(s.Cases) / s.Elapsed.Seconds()
-}
-
-// streamIn is one input line: a case with its id and decision date.
-type streamIn struct {
-	ID   string          `json:"id"`
-	Date json.RawMessage `json:"date"` // parsed apart, so that a bad date still reports the id
-	Case json.RawMessage `json:"case"`
-}
-
-// streamOut is one output line.
-type streamOut struct {
-	ID     string          `json:"id,omitempty"`
-	Line   int             `json:"line"`
-	Date   wk.Date         `json:"date,omitzero"`
-	Result json.RawMessage `json:"result,omitempty"`
-	Error  string          `json:"error,omitempty"`
 }
 
 // Stream decides a stream of cases: JSON lines in, {"id", "date", "case"}
@@ -115,16 +99,29 @@ func (e *Engine) Stream(ctx context.Context, r io.Reader, w io.Writer, o StreamO
 	go func() {
 		defer close(order)
 		defer close(jobs)
-		sc := bufio.NewScanner(r)
-		sc.Buffer(make([]byte, 0, min(64*1024, maxLine)), maxLine)
-		line := 0
-		for sc.Scan() {
-			line++
-			data := bytes.TrimSpace(sc.Bytes())
-			if len(data) == 0 {
-				continue
+		lr := NewLineReader(r, maxLine)
+		for {
+			line, data, err := lr.Next()
+			if err == io.EOF {
+				return
 			}
-			j := job{line: line, data: bytes.Clone(data), out: make(chan lineOut, 1)}
+			j := job{line: line, data: data, out: make(chan lineOut, 1)}
+			var tooLong *LineTooLongError
+			if errors.As(err, &tooLong) {
+				// A line over the limit is an error line, as a bad one is;
+				// the stream goes on after it.
+				j.out <- errorLine(line, "", wk.Date{}, err.Error())
+				select {
+				case order <- j.out:
+					continue
+				case <-ctx.Done():
+					return
+				}
+			}
+			if err != nil {
+				readErr = fmt.Errorf("line %d: %w", line, err)
+				return
+			}
 			select {
 			case order <- j.out:
 			case <-ctx.Done():
@@ -138,9 +135,6 @@ func (e *Engine) Stream(ctx context.Context, r io.Reader, w io.Writer, o StreamO
 				j.out <- lineOut{failed: true}
 				return
 			}
-		}
-		if err := sc.Err(); err != nil {
-			readErr = fmt.Errorf("line %d: %w", line+1, err)
 		}
 	}()
 
@@ -192,29 +186,39 @@ type Line struct {
 	Case *dossier.Case
 }
 
-// ParseLine decodes one line of a case stream. A line that is not
-// {"id", "date", "case"}, a case that does not decode or validate, and a
-// line with neither a date nor a request.date are errors; the id is
-// returned whenever it could be read. A date given in date, when not zero,
-// replaces the line's.
+// lineIn is one input line as it is decoded: the case with its id and
+// decision date, in one pass.
+type lineIn struct {
+	ID   string        `json:"id"`
+	Date wk.Date       `json:"date"`
+	Case *dossier.Case `json:"case"`
+}
+
+// ParseLine decodes one line of a case stream, in one pass and as strictly
+// as every reader of a case (dossier.UnmarshalJSON): a line that is not
+// one object {"id", "date", "case"} (null, {}, two objects, trailing
+// data), an unknown field or one given twice, a case that does not decode
+// or validate, and a line with neither a date nor a request.date are
+// errors naming the field and its column; the id is returned whenever it
+// could be read. A date given in date, when not zero, replaces the line's.
 func ParseLine(data []byte, date wk.Date) (Line, error) {
-	var in streamIn
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&in); err != nil {
-		return Line{}, fmt.Errorf("not a case line {\"id\", \"date\", \"case\"}: %w", err)
-	}
-	l := Line{ID: in.ID}
-	if len(in.Date) > 0 && string(in.Date) != "null" {
-		if err := json.Unmarshal(in.Date, &l.Date); err != nil {
-			return l, fmt.Errorf("date: %w", err)
+	var in lineIn
+	if err := dossier.UnmarshalJSON(data, &in, ""); err != nil {
+		var ce *dossier.CaseError
+		if errors.As(err, &ce) && len(ce.Fields) == 1 && ce.Fields[0].Field == "" {
+			return Line{ID: in.ID}, fmt.Errorf("not a case line {\"id\", \"date\", \"case\"}: %s", ce.Fields[0])
 		}
+		return Line{ID: in.ID}, err
 	}
+	l := Line{ID: in.ID, Date: in.Date}
 	if !date.IsZero() {
 		l.Date = date
 	}
-	c, err := dossier.DecodeJSON(in.Case)
-	if err != nil {
+	c := in.Case
+	if c == nil {
+		return l, errors.New("no \"case\": a line is {\"id\", \"date\", \"case\"}")
+	}
+	if err := c.Validate(); err != nil {
 		return l, err
 	}
 	if l.Date.IsZero() {
@@ -229,36 +233,109 @@ func ParseLine(data []byte, date wk.Date) (Line, error) {
 
 // streamLine decides one input line and returns its output line.
 func (e *Engine) streamLine(line int, data []byte, o StreamOptions) lineOut {
-	out := streamOut{Line: line}
 	l, err := ParseLine(data, o.Date)
-	out.ID, out.Date = l.ID, l.Date
 	if err != nil {
-		out.Error = err.Error()
-		return marshalLine(out)
+		return errorLine(line, l.ID, l.Date, err.Error())
 	}
-	date, c := l.Date, l.Case
-	// DecodeJSON has validated the case.
-	res, err := e.Decide(date, c, append(o.Options[:len(o.Options):len(o.Options)], area.CaseValidated())...)
+	// ParseLine has validated the case.
+	res, err := e.Decide(l.Date, l.Case, append(o.Options[:len(o.Options):len(o.Options)], area.CaseValidated())...)
 	if err != nil && (res == nil || len(res.outs()) == 0) {
-		out.Error = err.Error()
-		return marshalLine(out)
+		return errorLine(line, l.ID, l.Date, err.Error())
 	}
-	if o.Explain {
-		out.Result, err = res.MarshalJSON()
-	} else {
-		out.Result, err = res.OutputsJSON()
+	b := make([]byte, 0, 1024)
+	b = lineHead(b, line, l.ID, l.Date)
+	b = append(b, `,"result":`...)
+	if b, err = res.AppendJSON(b, o.Explain); err != nil {
+		return errorLine(line, l.ID, wk.Date{}, "cannot write the result: "+err.Error())
 	}
-	if err != nil {
-		out.Error = "cannot write the result: " + err.Error()
-	}
-	return marshalLine(out)
+	return lineOut{b: append(b, '}', '\n')}
 }
 
-func marshalLine(o streamOut) lineOut {
-	b, err := json.Marshal(o)
-	if err != nil {
-		o = streamOut{ID: o.ID, Line: o.Line, Error: "cannot write the result: " + err.Error()}
-		b, _ = json.Marshal(o)
+// lineHead writes the start of an output line, as encoding/json writes
+// {"id", "line", "date"}: the id and the date only when given.
+func lineHead(b []byte, line int, id string, date wk.Date) []byte {
+	b = append(b, '{')
+	if id != "" {
+		b = append(area.AppendJSONString(append(b, `"id":`...), id), ',')
 	}
-	return lineOut{b: append(b, '\n'), failed: o.Error != ""}
+	b = strconv.AppendInt(append(b, `"line":`...), int64(line), 10)
+	if !date.IsZero() {
+		d, _ := date.MarshalJSON()
+		b = append(append(b, `,"date":`...), d...)
+	}
+	return b
+}
+
+// errorLine is the output line of an input line that could not be read or
+// decided: {"id", "line", "date", "error"}.
+func errorLine(line int, id string, date wk.Date, msg string) lineOut {
+	b := lineHead(make([]byte, 0, 128+len(msg)), line, id, date)
+	b = area.AppendJSONString(append(b, `,"error":`...), msg)
+	return lineOut{b: append(b, '}', '\n'), failed: true}
+}
+
+// LineTooLongError is a line of a stream longer than the limit: the reader
+// skips it to its end and goes on.
+type LineTooLongError struct {
+	Line, Limit int
+}
+
+func (e *LineTooLongError) Error() string {
+	return fmt.Sprintf("line %d is longer than %d bytes, the limit of a line (StreamOptions.MaxLine): skipped", e.Line, e.Limit)
+}
+
+// LineReader reads a stream of JSON lines, one line at a time and with a
+// bound on each: a line over the limit is skipped to its end, without
+// being held, and reported as a *LineTooLongError; blank lines are skipped.
+// Stream and compare read their populations with it.
+type LineReader struct {
+	r     *bufio.Reader
+	limit int
+	line  int
+}
+
+// NewLineReader reads r with lines of at most limit bytes (0: 1 MiB).
+func NewLineReader(r io.Reader, limit int) *LineReader {
+	if limit <= 0 {
+		limit = 1 << 20
+	}
+	return &LineReader{r: bufio.NewReaderSize(r, min(64<<10, limit+1)), limit: limit}
+}
+
+// Next returns the next line that is not blank, white space trimmed, with
+// its number (counting from 1, blank lines included) in a buffer of its
+// own; err is io.EOF at the end, a *LineTooLongError for a line over the
+// limit (reading may go on), or the reader's error.
+func (lr *LineReader) Next() (line int, data []byte, err error) {
+	for {
+		var buf []byte
+		tooLong := false
+		for {
+			chunk, err := lr.r.ReadSlice('\n')
+			if !tooLong {
+				if len(buf)+len(chunk) > lr.limit+1 || (err == nil || err == io.EOF) && len(bytes.TrimRight(chunk, "\r\n"))+len(buf) > lr.limit {
+					tooLong, buf = true, nil
+				} else {
+					buf = append(buf, chunk...)
+				}
+			}
+			if err == bufio.ErrBufferFull {
+				continue
+			}
+			if err != nil && err != io.EOF {
+				return lr.line + 1, nil, err
+			}
+			if err == io.EOF && len(chunk) == 0 && len(buf) == 0 && !tooLong {
+				return lr.line, nil, io.EOF
+			}
+			lr.line++
+			break
+		}
+		if tooLong {
+			return lr.line, nil, &LineTooLongError{Line: lr.line, Limit: lr.limit}
+		}
+		if data := bytes.TrimSpace(buf); len(data) > 0 {
+			return lr.line, data, nil
+		}
+	}
 }

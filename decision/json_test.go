@@ -1,0 +1,35 @@
+package decision_test
+
+import (
+	"encoding/json"
+	"testing"
+
+	wk "github.com/openwijkwerken/wijkwerken"
+)
+
+// The result's JSON, written directly from the output paths, is byte for
+// byte what encoding/json makes of the result as a map of its outputs,
+// over a population decided untraced and traced, with and without the
+// explanations.
+func TestResultJSONIsEncodingJSONs(t *testing.T) {
+	eng := engineT(t)
+	for _, rec := range popRecords(t, 3000, 5) {
+		for _, opts := range [][]wk.Option{nil, {wk.WithTrace()}} {
+			res, err := eng.Decide(rec.Date, rec.Case, opts...)
+			if res == nil {
+				continue
+			}
+			_ = err
+			for _, explain := range []bool{false, true} {
+				got, err := res.AppendJSON(nil, explain)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, _ := json.Marshal(res.DocForTest(explain))
+				if string(got) != string(want) {
+					t.Fatalf("%s:\n got %s\nwant %s", rec.ID, got, want)
+				}
+			}
+		}
+	}
+}
