@@ -263,7 +263,9 @@ func jsonWriter(t reflect.Type) (func(b []byte, p unsafe.Pointer) ([]byte, bool)
 	case reflect.Bool:
 		return func(b []byte, p unsafe.Pointer) ([]byte, bool) { return strconv.AppendBool(b, *(*bool)(p)), true }, nil
 	case reflect.Int:
-		return func(b []byte, p unsafe.Pointer) ([]byte, bool) { return strconv.AppendInt(b, int64(*(*int)(p)), 10), true }, nil
+		return func(b []byte, p unsafe.Pointer) ([]byte, bool) {
+			return strconv.AppendInt(b, int64(*(*int)(p)), 10), true
+		}, nil
 	case reflect.String:
 		return func(b []byte, p unsafe.Pointer) ([]byte, bool) { return AppendJSONString(b, *(*string)(p)), true }, nil
 	}
