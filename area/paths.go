@@ -252,11 +252,10 @@ func jsonWriter(t reflect.Type) (func(b []byte, p unsafe.Pointer) ([]byte, bool)
 		}, nil
 	case decType:
 		return func(b []byte, p unsafe.Pointer) ([]byte, bool) {
-			s := (*decimal.Decimal)(p).String()
 			if decimal.MarshalJSONWithoutQuotes {
-				return append(b, s...), true
+				return AppendDecimal(b, *(*decimal.Decimal)(p)), true
 			}
-			return append(append(append(b, '"'), s...), '"'), true
+			return append(AppendDecimal(append(b, '"'), *(*decimal.Decimal)(p)), '"'), true
 		}, nil
 	}
 	switch t.Kind() {
@@ -288,6 +287,51 @@ func jsonWriter(t reflect.Type) (func(b []byte, p unsafe.Pointer) ([]byte, bool)
 	return nil, fmt.Errorf("type %v cannot be an output path", t)
 }
 
+// AppendDecimal appends d as d.String() writes it (trailing zeros of the
+// fraction trimmed), without its allocations for a coefficient of up to
+// 18 digits.
+func AppendDecimal(b []byte, d decimal.Decimal) []byte {
+	exp := d.Exponent()
+	if d.NumDigits() > 18 || exp < -18 || exp > 18 {
+		return append(b, d.String()...)
+	}
+	c := d.CoefficientInt64()
+	if c < 0 {
+		b = append(b, '-')
+		c = -c
+	}
+	if exp >= 0 {
+		b = strconv.AppendInt(b, c, 10)
+		for range exp {
+			if c == 0 {
+				break // zero is "0", whatever its exponent
+			}
+			b = append(b, '0')
+		}
+		return b
+	}
+	pow := int64(1)
+	for range -exp {
+		pow *= 10
+	}
+	whole, frac := c/pow, c%pow
+	b = strconv.AppendInt(b, whole, 10)
+	if frac == 0 {
+		return b
+	}
+	places := int(-exp)
+	for frac%10 == 0 {
+		frac /= 10
+		places--
+	}
+	var digits [18]byte
+	for i := places - 1; i >= 0; i-- {
+		digits[i] = byte('0' + frac%10)
+		frac /= 10
+	}
+	return append(append(b, '.'), digits[:places]...)
+}
+
 // appendDate appends d as YYYY-MM-DD, as Date.String writes it.
 func appendDate(b []byte, d wk.Date) []byte {
 	y, m, dd := d.Year(), int(d.Month()), d.Day()
@@ -299,10 +343,19 @@ func appendDate(b []byte, d wk.Date) []byte {
 // encoding/json writes it (HTML characters escaped).
 func AppendJSONString(b []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-			q, _ := json.Marshal(s) // anything to escape: as encoding/json does
-			return append(b, q...)
+		if plainJSON[s[i]] {
+			continue
 		}
+		q, _ := json.Marshal(s) // anything to escape: as encoding/json does
+		return append(b, q...)
 	}
 	return append(append(append(b, '"'), s...), '"')
 }
+
+// plainJSON are the bytes encoding/json writes in a string as they are.
+var plainJSON = func() (t [256]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()

@@ -84,14 +84,16 @@ type registry struct {
 // paths sorted by their names in it), or date, errors, explanations,
 // trace.
 type jsonKey struct {
-	name  string
-	paths []jsonPath
+	name   string
+	quoted []byte // "name":
+	paths  []jsonPath
 }
 
 type jsonPath struct {
-	key string // the path without its section
-	p   *area.Path
-	def int
+	key    string // the path without its section
+	quoted []byte // "key":
+	p      *area.Path
+	def    int
 }
 
 var declared = sync.OnceValue(func() *registry {
@@ -138,9 +140,10 @@ var declared = sync.OnceValue(func() *registry {
 			r.err = fmt.Errorf("decision: output path %s is in a section the result's JSON keeps for itself", p.Path)
 			return r
 		}
-		k.paths = append(k.paths, jsonPath{key: key, p: p, def: r.pathDef[p.Path]})
+		k.paths = append(k.paths, jsonPath{key: key, quoted: append(area.AppendJSONString(nil, key), ':'), p: p, def: r.pathDef[p.Path]})
 	}
 	for _, k := range sections {
+		k.quoted = append(area.AppendJSONString(nil, k.name), ':')
 		sort.Slice(k.paths, func(i, j int) bool { return k.paths[i].key < k.paths[j].key })
 		r.top = append(r.top, *k)
 	}
@@ -458,14 +461,9 @@ func (r *Result) OutputsJSON() ([]byte, error) { return r.AppendJSON(nil, false)
 func (r *Result) AppendJSON(b []byte, explain bool) ([]byte, error) {
 	b = append(b, '{')
 	first := true
-	key := func(name string) {
-		if !first {
-			b = append(b, ',')
-		}
-		first = false
-		b = append(area.AppendJSONString(b, name), ':')
-	}
-	for _, k := range r.reg.top {
+	for i := range r.reg.top {
+		k := &r.reg.top[i]
+		key := func(string) { b, first = appendKey(b, first, k.quoted) }
 		switch k.name {
 		case "date":
 			key("date")
@@ -507,7 +505,8 @@ func (r *Result) AppendJSON(b []byte, explain bool) ([]byte, error) {
 			continue
 		}
 		opened := false
-		for _, jp := range k.paths {
+		for j := range k.paths {
+			jp := &k.paths[j]
 			res := r.results[jp.def]
 			if res == nil {
 				continue
@@ -519,7 +518,7 @@ func (r *Result) AppendJSON(b []byte, explain bool) ([]byte, error) {
 			} else {
 				b = append(b, ',')
 			}
-			b = append(area.AppendJSONString(b, jp.key), ':')
+			b = append(b, jp.quoted...)
 			var ok bool
 			if b, ok = jp.p.AppendJSON(b, res); !ok {
 				b, first = b[:mark], wasFirst // absent: undo its key
@@ -532,6 +531,14 @@ func (r *Result) AppendJSON(b []byte, explain bool) ([]byte, error) {
 		}
 	}
 	return append(b, '}'), nil
+}
+
+// appendKey writes an object's key, after a comma unless it is the first.
+func appendKey(b []byte, first bool, quoted []byte) ([]byte, bool) {
+	if !first {
+		b = append(b, ',')
+	}
+	return append(b, quoted...), false
 }
 
 // appendErrors writes the errors of the areas that failed, by area, keys

@@ -76,21 +76,44 @@ func (e *Engine) Stream(ctx context.Context, r io.Reader, w io.Writer, o StreamO
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	// ParseLine validates each case: the areas need not check it again.
+	o.Options = append(o.Options[:len(o.Options):len(o.Options)], area.CaseValidated())
 
-	type job struct {
+	// Lines go to the workers in batches (fewer hand-overs between
+	// goroutines), a batch's output written as one piece; the window
+	// bounds the lines of the batches in flight.
+	batch := min(32, max(1, window/4))
+	type item struct {
 		line int
 		data []byte
-		out  chan lineOut
+		pre  *lineOut // an error line made by the reader
 	}
-	jobs := make(chan job, window)
-	order := make(chan chan lineOut, window)
+	type job struct {
+		items []item
+		out   chan lineOut
+	}
+	jobs := make(chan job, max(1, window/batch))
+	order := make(chan chan lineOut, max(1, window/batch))
 	var wg sync.WaitGroup
 	for i := 0; i < workers; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				j.out <- e.streamLine(j.line, j.data, o)
+				out := lineOut{b: make([]byte, 0, 1024*len(j.items)), cases: len(j.items)}
+				for _, it := range j.items {
+					failed := true
+					if it.pre != nil {
+						out.b = append(out.b, it.pre.b...)
+					} else {
+						l := e.streamLine(it.line, it.data, o, out.b)
+						out.b, failed = l.b, l.failed
+					}
+					if failed {
+						out.errors++
+					}
+				}
+				j.out <- out
 			}
 		}()
 	}
@@ -100,39 +123,48 @@ func (e *Engine) Stream(ctx context.Context, r io.Reader, w io.Writer, o StreamO
 		defer close(order)
 		defer close(jobs)
 		lr := NewLineReader(r, maxLine)
+		var items []item
+		send := func() bool {
+			if len(items) == 0 {
+				return true
+			}
+			j := job{items: items, out: make(chan lineOut, 1)}
+			items = make([]item, 0, batch)
+			select {
+			case order <- j.out:
+			case <-ctx.Done():
+				return false
+			}
+			select {
+			case jobs <- j:
+				return true
+			case <-ctx.Done():
+				// Its place in the order is taken: fill it, or the writer
+				// would wait for it forever.
+				j.out <- lineOut{}
+				return false
+			}
+		}
+		defer func() { send() }()
 		for {
 			line, data, err := lr.Next()
 			if err == io.EOF {
 				return
 			}
-			j := job{line: line, data: data, out: make(chan lineOut, 1)}
 			var tooLong *LineTooLongError
-			if errors.As(err, &tooLong) {
+			switch {
+			case errors.As(err, &tooLong):
 				// A line over the limit is an error line, as a bad one is;
 				// the stream goes on after it.
-				j.out <- errorLine(line, "", wk.Date{}, err.Error())
-				select {
-				case order <- j.out:
-					continue
-				case <-ctx.Done():
-					return
-				}
-			}
-			if err != nil {
+				lo := errorLine(nil, line, "", wk.Date{}, err.Error())
+				items = append(items, item{line: line, pre: &lo})
+			case err != nil:
 				readErr = fmt.Errorf("line %d: %w", line, err)
 				return
+			default:
+				items = append(items, item{line: line, data: data})
 			}
-			select {
-			case order <- j.out:
-			case <-ctx.Done():
-				return
-			}
-			select {
-			case jobs <- j:
-			case <-ctx.Done():
-				// Its place in the order is taken: fill it, or the writer
-				// would wait for it forever.
-				j.out <- lineOut{failed: true}
+			if len(items) == batch && !send() {
 				return
 			}
 		}
@@ -146,10 +178,8 @@ func (e *Engine) Stream(ctx context.Context, r io.Reader, w io.Writer, o StreamO
 		if writeErr != nil || ctx.Err() != nil {
 			continue // drain: the workers must finish
 		}
-		st.Cases++
-		if lo.failed {
-			st.Errors++
-		}
+		st.Cases += lo.cases
+		st.Errors += lo.errors
 		if _, err := bw.Write(lo.b); err != nil {
 			writeErr = err
 			cancel()
@@ -169,10 +199,12 @@ func (e *Engine) Stream(ctx context.Context, r io.Reader, w io.Writer, o StreamO
 	return st, context.Cause(ctx)
 }
 
-// lineOut is an output line, and whether it reports an error.
+// lineOut is output lines: one with whether it reports an error, or a
+// batch's with how many lines and errors.
 type lineOut struct {
-	b      []byte
-	failed bool
+	b              []byte
+	failed         bool
+	cases, errors int
 }
 
 // Line is one case of a JSON lines stream: {"id", "date", "case"}, the
@@ -231,22 +263,22 @@ func ParseLine(data []byte, date wk.Date) (Line, error) {
 	return l, nil
 }
 
-// streamLine decides one input line and returns its output line.
-func (e *Engine) streamLine(line int, data []byte, o StreamOptions) lineOut {
+// streamLine decides one input line and appends its output line to b.
+func (e *Engine) streamLine(line int, data []byte, o StreamOptions, b []byte) lineOut {
 	l, err := ParseLine(data, o.Date)
 	if err != nil {
-		return errorLine(line, l.ID, l.Date, err.Error())
+		return errorLine(b, line, l.ID, l.Date, err.Error())
 	}
 	// ParseLine has validated the case.
-	res, err := e.Decide(l.Date, l.Case, append(o.Options[:len(o.Options):len(o.Options)], area.CaseValidated())...)
+	res, err := e.Decide(l.Date, l.Case, o.Options...) // Stream added CaseValidated
 	if err != nil && (res == nil || len(res.outs()) == 0) {
-		return errorLine(line, l.ID, l.Date, err.Error())
+		return errorLine(b, line, l.ID, l.Date, err.Error())
 	}
-	b := make([]byte, 0, 1024)
+	mark := len(b)
 	b = lineHead(b, line, l.ID, l.Date)
 	b = append(b, `,"result":`...)
 	if b, err = res.AppendJSON(b, o.Explain); err != nil {
-		return errorLine(line, l.ID, wk.Date{}, "cannot write the result: "+err.Error())
+		return errorLine(b[:mark], line, l.ID, wk.Date{}, "cannot write the result: "+err.Error())
 	}
 	return lineOut{b: append(b, '}', '\n')}
 }
@@ -268,8 +300,8 @@ func lineHead(b []byte, line int, id string, date wk.Date) []byte {
 
 // errorLine is the output line of an input line that could not be read or
 // decided: {"id", "line", "date", "error"}.
-func errorLine(line int, id string, date wk.Date, msg string) lineOut {
-	b := lineHead(make([]byte, 0, 128+len(msg)), line, id, date)
+func errorLine(b []byte, line int, id string, date wk.Date, msg string) lineOut {
+	b = lineHead(b, line, id, date)
 	b = area.AppendJSONString(append(b, `,"error":`...), msg)
 	return lineOut{b: append(b, '}', '\n'), failed: true}
 }

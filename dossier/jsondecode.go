@@ -39,7 +39,9 @@ func UnmarshalJSON(data []byte, v any, path string) error {
 	if err != nil {
 		return err
 	}
-	d := &jsonDecoder{data: data, stack: make([]pathStep, 0, 8)}
+	d := decoders.Get().(*jsonDecoder)
+	defer d.release()
+	d.data = data
 	if hasCase(p) {
 		d.block = new(caseBlock)
 	}
@@ -105,6 +107,13 @@ type jsonDecoder struct {
 	// block holds the parts of the case being decoded, allocated together
 	// (nil when the document is no case).
 	block *caseBlock
+}
+
+var decoders = sync.Pool{New: func() any { return &jsonDecoder{stack: make([]pathStep, 0, 8)} }}
+
+func (d *jsonDecoder) release() {
+	*d = jsonDecoder{stack: d.stack[:0]}
+	decoders.Put(d)
 }
 
 // caseBlock is a case and every part it may point to, allocated at once:
@@ -591,7 +600,15 @@ func (d *jsonDecoder) mapping(p *plan, ptr unsafe.Pointer) bool {
 	hours := p.typ == hoursType
 	var hm map[string]int
 	if hours {
-		hm = map[string]int{}
+		// As many entries as the object has colons (its values are
+		// numbers): the map is made at its size.
+		n := 0
+		for j := d.i; j < len(d.data) && d.data[j] != '}'; j++ {
+			if d.data[j] == ':' {
+				n++
+			}
+		}
+		hm = make(map[string]int, n)
 	} else {
 		m = reflect.MakeMap(p.typ)
 	}
@@ -700,6 +717,10 @@ func (d *jsonDecoder) integer(ptr unsafe.Pointer) bool {
 	if !ok {
 		return false
 	}
+	if n, ok := smallInt(lit); ok {
+		*(*int)(ptr) = n
+		return true
+	}
 	n, err := strconv.ParseInt(lit, 10, 64)
 	if err != nil || n < math.MinInt || n > math.MaxInt {
 		d.i = start
@@ -710,6 +731,29 @@ func (d *jsonDecoder) integer(ptr unsafe.Pointer) bool {
 	}
 	*(*int)(ptr) = int(n)
 	return true
+}
+
+// smallInt parses -?digits of up to 18 digits.
+func smallInt(s string) (int, bool) {
+	i, neg := 0, false
+	if len(s) > 0 && s[0] == '-' {
+		i, neg = 1, true
+	}
+	if len(s)-i == 0 || len(s)-i > 18 {
+		return 0, false
+	}
+	n := 0
+	for ; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
 }
 
 func (d *jsonDecoder) decimal(ptr unsafe.Pointer) bool {
