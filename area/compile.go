@@ -156,6 +156,7 @@ func (rs *RuleSet) segment(d wk.Date) []planStep {
 type compiled struct {
 	rule   *wk.Rule
 	reason wk.Reason     // a condition's reason when it holds
+	params []string      // the parameters the rule reads (param and param_at)
 	prog   *vm.Program   // reads parameters as it runs: traced evaluations use it
 	fast   *fast.Program // prog on the closure backend, nil where not supported
 	out    *output
@@ -195,6 +196,20 @@ func (rs *RuleSet) Rulebook() *wk.Rulebook { return rs.rb }
 
 // Earliest returns the first day on which a rule of the area is in force.
 func (rs *RuleSet) Earliest() wk.Date { return rs.earliest }
+
+// Params lists the parameters the area's rules read, with param() or
+// param_at(), sorted: what a change of parameters can change in the
+// area's decisions.
+func (rs *RuleSet) Params() []string {
+	var out []string
+	for _, versions := range rs.slots {
+		for _, c := range versions {
+			out = append(out, c.params...)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
 
 // OnVM lists the rule versions (by id, once per id) whose general program
 // has no closures, so that an untraced evaluation runs them on expr's VM.
@@ -341,6 +356,9 @@ func Compile(rb *wk.Rulebook, spec Spec) (*RuleSet, error) {
 			want, loc = c.out.typ, &c.out.loc
 		}
 		c.fast = fast.Compile(prog.Node(), envType, want, loc)
+		for _, idx := range pp.every {
+			c.params = append(c.params, rs.params.params[idx].ID)
+		}
 		c.folded = foldPrograms(r, opts, pp)
 		for i := range c.folded {
 			c.folded[i].fast = fast.Compile(c.folded[i].prog.Node(), envType, want, loc)
@@ -481,8 +499,9 @@ type paramPatcher struct {
 	// parameter the rule reads changes: param("id") becomes the value in
 	// force then, a constant in the compiled program.
 	fold wk.Date
-	// reads collects the parameters the rule reads with param().
-	reads []int
+	// reads collects the parameters the rule reads with param(); every
+	// those it reads with param() or param_at().
+	reads, every []int
 }
 
 var kindSuffix = map[wk.Kind]string{wk.KindInteger: "int", wk.KindDecimal: "dec", wk.KindDate: "date", wk.KindString: "str", wk.KindList: "list", wk.KindBool: "bool"}
@@ -524,6 +543,7 @@ func (p *paramPatcher) Visit(n *ast.Node) {
 		return
 	}
 	param := p.tab.params[idx]
+	p.every = append(p.every, idx)
 	if !at {
 		p.reads = append(p.reads, idx)
 		if !p.fold.IsZero() {

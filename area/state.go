@@ -153,6 +153,15 @@ type Definition struct {
 	// Result is the type of the result Decide returns (a pointer to a
 	// struct).
 	Result reflect.Type
+	// Rules are the rulebook areas whose rules the area evaluates itself
+	// (not through the areas in After); none means the rulebook area of
+	// its Name, when its package decides one (Package.RuleAreas).
+	Rules []string
+	// Params are the parameters the area's Go code reads from the
+	// rulebook itself, besides those its rules read: with the rules, what
+	// a reform can change in its decisions (a comparison re-decides only
+	// the areas a reform can change).
+	Params []string
 }
 
 // DecideFunc decides one area over the state, reading the results of the

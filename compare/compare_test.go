@@ -429,13 +429,28 @@ func TestCompareErrors(t *testing.T) {
 func BenchmarkCompare(b *testing.B) {
 	e := engine(b)
 	pop := popLines(b, e.Rulebook(), 5000)
-	rfs := reforms(b, "../testdata/reforms/monthly-cap-80.yaml")
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if _, err := compare.Compare(context.Background(), bytes.NewReader(pop), e, rfs, compare.Options{}); err != nil {
-			b.Fatal(err)
-		}
+	// A reform of voucher parameters alone (the tax rate), compared by
+	// re-deciding every area under it (full) and by re-deciding only the
+	// areas it can change (incremental, the default); and the monthly cap,
+	// which reaches every area that counts hours.
+	for _, bc := range []struct {
+		name, reform string
+		full         bool
+	}{
+		{"vouchers_reform/full", "../testdata/reforms/tax-reduction-20-kept.yaml", true},
+		{"vouchers_reform/incremental", "../testdata/reforms/tax-reduction-20-kept.yaml", false},
+		{"hours_reform/full", "../testdata/reforms/monthly-cap-80.yaml", true},
+		{"hours_reform/incremental", "../testdata/reforms/monthly-cap-80.yaml", false},
+	} {
+		rfs := reforms(b, bc.reform)
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				if _, err := compare.Compare(context.Background(), bytes.NewReader(pop), e, rfs, compare.Options{Full: bc.full}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N*5000)/b.Elapsed().Seconds(), "cases/s")
+		})
 	}
-	b.ReportMetric(float64(b.N*5000)/b.Elapsed().Seconds(), "cases/s")
 }

@@ -168,9 +168,20 @@ func (a *acc) visit(line int, l decision.Line, res []*decision.Result) {
 	a.tallies[1].add(alt, l.Case)
 	changed := false
 	var changedKinds [3]bool // decision, reasons, bookkeeping changed
-	for _, p := range contractPaths {
-		bv, inB := base.Get(p.Path)
-		av, inA := alt.Get(p.Path)
+	for i, p := range contractPaths {
+		if base.Shared(alt, i) {
+			// One and the same decision under both rulebooks (the reform
+			// cannot change its area): the value is the same, computed or
+			// absent in both.
+			if _, in := base.At(i); in {
+				o := a.output(p.Path)
+				o.before++
+				o.after++
+			}
+			continue
+		}
+		bv, inB := base.At(i)
+		av, inA := alt.At(i)
 		if !inB && !inA {
 			continue
 		}
@@ -257,6 +268,16 @@ func (a *acc) visit(line int, l decision.Line, res []*decision.Result) {
 			a.rule(id)[1]++
 		}
 	}
+}
+
+// output is the accumulator of an output path.
+func (a *acc) output(path string) *outAcc {
+	o := a.outputs[path]
+	if o == nil {
+		o = &outAcc{dirs: map[string]*dirAcc{}}
+		a.outputs[path] = o
+	}
+	return o
 }
 
 func (a *acc) rule(id string) *[2]int {

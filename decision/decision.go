@@ -72,6 +72,9 @@ type registry struct {
 	paths     []*area.Path // in declaration order
 	byPath    map[string]*area.Path
 	pathDef   map[string]int // path -> index in defs
+	pathIdx   map[string]int // path -> index in paths
+	defOf     []int          // by index in paths: the index in defs
+	reasons   [][]int        // by def: the index of the result's Reasons field, nil without
 	ruleAreas []string
 	// top is the result's JSON object as MarshalJSON writes it: its keys
 	// in order (encoding/json's, sorted), each a section of output paths
@@ -97,7 +100,7 @@ type jsonPath struct {
 }
 
 var declared = sync.OnceValue(func() *registry {
-	r := &registry{byPath: map[string]*area.Path{}, pathDef: map[string]int{}}
+	r := &registry{byPath: map[string]*area.Path{}, pathDef: map[string]int{}, pathIdx: map[string]int{}}
 	var defs []area.Definition
 	for _, p := range packages {
 		defs = append(defs, p.Areas...)
@@ -122,9 +125,17 @@ var declared = sync.OnceValue(func() *registry {
 				r.err = fmt.Errorf("decision: output path %s is declared twice", p.Path)
 				return r
 			}
-			r.byPath[p.Path], r.pathDef[p.Path] = p, i
+			r.byPath[p.Path], r.pathDef[p.Path], r.pathIdx[p.Path] = p, i, len(r.paths)
 			r.paths = append(r.paths, p)
+			r.defOf = append(r.defOf, i)
 		}
+	}
+	for _, d := range r.defs {
+		var idx []int
+		if f, ok := d.Result.Elem().FieldByName("Reasons"); ok && f.Type == reasonsType {
+			idx = f.Index
+		}
+		r.reasons = append(r.reasons, idx)
 	}
 	sections := map[string]*jsonKey{}
 	for _, k := range []string{"date", "errors", "explanations", "trace"} {
@@ -297,6 +308,7 @@ type Result struct {
 	reg         *registry
 	results     []any // by index in reg.defs; nil where not decided
 	resultsBuf  [maxAreas]any
+	errs        [maxAreas]error // by index in reg.defs
 	outputsOnce sync.Once
 	outputs     map[string]any // built on first use
 }
@@ -317,6 +329,12 @@ func (e AreaError) Unwrap() error { return e.Err }
 // decide, or one whose every area failed (then the error joins theirs).
 // Areas that failed while others succeeded are listed in Result.Errors.
 func (e *Engine) Decide(date wk.Date, c *dossier.Case, opts ...wk.Option) (*Result, error) {
+	return e.decide(date, c, opts, nil, nil)
+}
+
+// decide is Decide; with a baseline, the areas not marked changed take the
+// baseline's results (or errors) instead of being decided again.
+func (e *Engine) decide(date wk.Date, c *dossier.Case, opts []wk.Option, base *Result, changed []bool) (*Result, error) {
 	if c == nil {
 		c = &dossier.Case{}
 	}
@@ -335,7 +353,17 @@ func (e *Engine) Decide(date wk.Date, c *dossier.Case, opts ...wk.Option) (*Resu
 			continue
 		}
 		tried++
-		res, err := e.steps[i](s)
+		var res any
+		var err error
+		if base != nil && !changed[i] {
+			// Nothing the area reads from the rulebook differs, nor does
+			// any area it rests on: the baseline's decision stands.
+			res, err = base.results[i], base.errs[i]
+			s.Put(d.Name, res, err)
+		} else {
+			res, err = e.steps[i](s)
+		}
+		r.errs[i] = err
 		if err != nil {
 			failed++
 			r.addError(d.Section, err)
@@ -394,8 +422,8 @@ func (r *Result) Area(name string) (any, bool) {
 func (r *Result) outs() map[string]any {
 	r.outputsOnce.Do(func() {
 		r.outputs = make(map[string]any, len(r.reg.paths))
-		for _, p := range r.reg.paths {
-			if v, ok := r.value(p); ok {
+		for i, p := range r.reg.paths {
+			if v, ok := r.value(i); ok {
 				r.outputs[p.Path] = v
 			}
 		}
@@ -403,8 +431,9 @@ func (r *Result) outs() map[string]any {
 	return r.outputs
 }
 
-func (r *Result) value(p *area.Path) (any, bool) {
-	res := r.results[r.reg.pathDef[p.Path]]
+func (r *Result) value(i int) (any, bool) {
+	p := r.reg.paths[i]
+	res := r.results[r.reg.defOf[i]]
 	if res == nil {
 		return nil, false
 	}
@@ -415,11 +444,40 @@ func (r *Result) value(p *area.Path) (any, bool) {
 // decimal.Decimal, wijkwerken.Date, []string (reason codes) or nil (a
 // computed null). ok is false when the path was not computed for this case.
 func (r *Result) Get(path string) (v any, ok bool) {
-	p, known := r.reg.byPath[path]
+	i, known := r.reg.pathIdx[path]
 	if !known {
 		return nil, false
 	}
-	return r.value(p)
+	return r.value(i)
+}
+
+// PathIndex returns the index of path in Paths(), -1 for an unknown path:
+// At reads a path by it, without looking its name up.
+func PathIndex(path string) int {
+	if i, ok := declared().pathIdx[path]; ok {
+		return i
+	}
+	return -1
+}
+
+// At returns the value of the i-th path of Paths(), as Get does.
+func (r *Result) At(i int) (v any, ok bool) {
+	if i < 0 || i >= len(r.reg.paths) {
+		return nil, false
+	}
+	return r.value(i)
+}
+
+// Shared reports whether the i-th path of Paths() has its value from one
+// and the same area decision in r and o: a Delta keeps the decisions a
+// reform cannot change, so their values are equal without comparing them.
+func (r *Result) Shared(o *Result, i int) bool {
+	if o == nil || r.reg != o.reg || i < 0 || i >= len(r.reg.paths) {
+		return false
+	}
+	def := r.reg.defOf[i]
+	a, b := r.results[def], o.results[def]
+	return a != nil && b != nil && a == b
 }
 
 // Computed returns the output paths computed for this case, sorted.
@@ -568,18 +626,16 @@ var reasonsType = reflect.TypeFor[[]wk.Reason]()
 // reason once.
 func (r *Result) Reasons() []wk.Reason {
 	var out []wk.Reason
-	seen := map[string]bool{}
-	for _, res := range r.results {
-		if res == nil {
+	for i, res := range r.results {
+		if res == nil || r.reg.reasons[i] == nil {
 			continue
 		}
-		v := reflect.ValueOf(res).Elem().FieldByName("Reasons")
-		if !v.IsValid() || v.Type() != reasonsType {
-			continue
+		f, err := reflect.ValueOf(res).Elem().FieldByIndexErr(r.reg.reasons[i])
+		if err != nil {
+			continue // through a nil embedded pointer
 		}
-		for _, x := range v.Interface().([]wk.Reason) {
-			if !seen[x.Rule] {
-				seen[x.Rule] = true
+		for _, x := range f.Interface().([]wk.Reason) {
+			if !slices.ContainsFunc(out, func(y wk.Reason) bool { return y.Rule == x.Rule }) {
 				out = append(out, x)
 			}
 		}

@@ -126,6 +126,7 @@ var Areas = area.Package{
 				return okA && okE && okH
 			}},
 		{Name: AreaCommunityService, Section: AreaCommunityService, Result: reflect.TypeFor[*CommunityService](),
+			Rules:   []string{AreaCommunityService, AreaPlan},
 			Applies: func(s *area.State) bool { return s.Case.Person != nil || s.Case.CommunityService != nil }},
 	},
 	Compile: func(c *area.Compiler) (area.Compiled, error) {

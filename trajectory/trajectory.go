@@ -81,13 +81,13 @@ type (
 var Areas = area.Package{
 	RuleAreas: []string{Area, AreaHours, AreaAgreement},
 	Areas: []area.Definition{
-		{Name: Area, Section: Area, Result: reflect.TypeFor[*Decision](),
+		{Name: Area, Section: Area, Result: reflect.TypeFor[*Decision](), Params: hoursBounds,
 			Applies: func(s *area.State) bool { return s.Case.Trajectory != nil }},
 		{Name: AreaStatus, Section: Area, After: []string{Area}, Result: reflect.TypeFor[*Status](),
 			Applies: func(s *area.State) bool { return s.Case.Trajectory != nil }},
-		{Name: AreaAgreement, Section: AreaAgreement, After: []string{Area}, Result: reflect.TypeFor[*AgreementCheck](),
+		{Name: AreaAgreement, Section: AreaAgreement, After: []string{Area}, Result: reflect.TypeFor[*AgreementCheck](), Params: hoursBounds,
 			Applies: func(s *area.State) bool { return s.Case.Trajectory != nil && s.Case.Trajectory.Agreement != nil }},
-		{Name: AreaHours, Section: AreaHours, After: []string{Area}, Result: reflect.TypeFor[*Hours](),
+		{Name: AreaHours, Section: AreaHours, After: []string{Area}, Result: reflect.TypeFor[*Hours](), Params: hoursBounds,
 			Applies: func(s *area.State) bool { return s.Case.Request != nil }},
 	},
 	Compile: func(c *area.Compiler) (area.Compiled, error) {
@@ -103,6 +103,11 @@ var Areas = area.Package{
 		}, RuleSets: []*area.RuleSet{e.periodRules, e.hoursRules, e.agreementRules}}, nil
 	},
 }
+
+// hoursBounds are the parameters whose largest values bound the hours a
+// case may have registered (checkHours): the areas that check them read
+// them, besides their rules.
+var hoursBounds = []string{"hours.per_month_max", "hours.per_year_max"}
 
 // Engine decides trajectories against one rulebook. It is immutable and
 // safe for concurrent use.
@@ -135,8 +140,8 @@ func New(rb *wk.Rulebook) (*Engine, error) {
 	if err := area.JoinErrors(errs...); err != nil {
 		return nil, err
 	}
-	e.monthMaxEver = maxEver(rb, "hours.per_month_max")
-	e.yearMaxEver = maxEver(rb, "hours.per_year_max")
+	e.monthMaxEver = maxEver(rb, hoursBounds[0])
+	e.yearMaxEver = maxEver(rb, hoursBounds[1])
 	return e, nil
 }
 
