@@ -202,8 +202,8 @@ func (e *Engine) Stream(ctx context.Context, r io.Reader, w io.Writer, o StreamO
 // lineOut is output lines: one with whether it reports an error, or a
 // batch's with how many lines and errors.
 type lineOut struct {
-	b              []byte
-	failed         bool
+	b             []byte
+	failed        bool
 	cases, errors int
 }
 
