@@ -76,6 +76,7 @@ type RuleSet struct {
 	rb      *wk.Rulebook
 	area    string
 	envType reflect.Type  // the pointer type the rules were compiled for
+	spec    any           // the Spec's Env, to compile folded programs with
 	params  *paramTable   // the parameters, by the index compiled rules read them with
 	slots   [][]*compiled // per rule id, its versions ordered by From
 	// plan is what an untraced evaluation runs, per stretch of time in
@@ -101,8 +102,16 @@ type planSegment struct {
 
 type planStep struct {
 	c    *compiled
-	prog *vm.Program
-	fast *fast.Program // nil: the rule runs on the VM
+	fold int // the folded program in force (c.folded), -1: the general one
+}
+
+// programs returns the step's program and its closures (nil: the rule runs
+// on the VM), compiling a folded program the first time it runs.
+func (st *planStep) programs() (*vm.Program, *fast.Program) {
+	if st.fold < 0 {
+		return st.c.prog, st.c.fast
+	}
+	return st.c.foldedAt(st.fold)
 }
 
 // buildPlan cuts the rule set's time into the stretches in which no rule
@@ -116,8 +125,8 @@ func (rs *RuleSet) buildPlan() {
 			if !c.rule.To.IsZero() {
 				bounds = append(bounds, c.rule.To.AddDays(1))
 			}
-			for _, f := range c.folded {
-				bounds = append(bounds, f.from)
+			for i := range c.folded {
+				bounds = append(bounds, c.folded[i].from)
 			}
 		}
 	}
@@ -128,8 +137,7 @@ func (rs *RuleSet) buildPlan() {
 		seg := planSegment{from: b}
 		for _, versions := range rs.slots {
 			if c := inForce(versions, b); c != nil {
-				prog, closures := c.program(b, false)
-				seg.steps = append(seg.steps, planStep{c: c, prog: prog, fast: closures})
+				seg.steps = append(seg.steps, planStep{c: c, fold: c.foldIndex(b)})
 			}
 		}
 		rs.plan = append(rs.plan, seg)
@@ -163,14 +171,56 @@ type compiled struct {
 	// folded are the rule compiled once per stretch of its time in force
 	// in which none of the parameters it reads changes, each with those
 	// values as constants, ordered by from; an untraced evaluation runs
-	// the one in force.
+	// the one in force. Each is compiled the first time a decision falls
+	// in its stretch (start-up compiles none; a population of one year
+	// compiles that year's).
 	folded []foldedProg
+	rs     *RuleSet
+	want   reflect.Type
 }
 
 type foldedProg struct {
 	from wk.Date
-	prog *vm.Program
+	once sync.Once
+	prog *vm.Program // nil when it did not compile: the general program runs
 	fast *fast.Program
+}
+
+// foldIndex is the index of the folded program in force on d, -1 when the
+// general program runs.
+func (c *compiled) foldIndex(d wk.Date) int {
+	for i := len(c.folded) - 1; i >= 0; i-- {
+		if !d.Before(c.folded[i].from) {
+			return i
+		}
+	}
+	return -1
+}
+
+// foldedAt returns folded program i and its closures, compiling them on
+// first use.
+func (c *compiled) foldedAt(i int) (*vm.Program, *fast.Program) {
+	f := &c.folded[i]
+	f.once.Do(func() {
+		pp := &paramPatcher{tab: c.rs.params, fold: f.from}
+		opts := baseOptions(c.rs.spec, pp)
+		if c.out == nil {
+			opts = append(opts, expr.AsBool())
+		}
+		prog, err := expr.Compile(c.rule.Expression(), opts...)
+		if err != nil {
+			return
+		}
+		var loc *fast.Location
+		if c.out != nil {
+			loc = &c.out.loc
+		}
+		f.prog, f.fast = prog, fast.Compile(prog.Node(), c.rs.envType, c.want, loc)
+	})
+	if f.prog == nil {
+		return c.prog, c.fast
+	}
+	return f.prog, f.fast
 }
 
 // program returns the program to run on d, and its closures when it has
@@ -180,10 +230,8 @@ func (c *compiled) program(d wk.Date, traced bool) (*vm.Program, *fast.Program) 
 	if traced {
 		return c.prog, nil
 	}
-	for i := len(c.folded) - 1; i >= 0; i-- {
-		if !d.Before(c.folded[i].from) {
-			return c.folded[i].prog, c.folded[i].fast
-		}
+	if i := c.foldIndex(d); i >= 0 {
+		return c.foldedAt(i)
 	}
 	return c.prog, c.fast
 }
@@ -300,7 +348,7 @@ func Compile(rb *wk.Rulebook, spec Spec) (*RuleSet, error) {
 	if err != nil {
 		return nil, fmt.Errorf("area.Compile: area %s: %v", spec.Area, err)
 	}
-	rs := &RuleSet{rb: rb, area: spec.Area, envType: envType, params: newParamTable(rb), earliest: rb.Earliest(spec.Area)}
+	rs := &RuleSet{rb: rb, area: spec.Area, envType: envType, spec: spec.Env, params: newParamTable(rb), earliest: rb.Earliest(spec.Area)}
 	rs.pool.New = func() any { return &machine{vm: vm.VM{MemoryBudget: MemoryBudget}} }
 	var ps wk.Problems
 	producer := map[string]int{} // output name -> slot that computes it
@@ -359,10 +407,7 @@ func Compile(rb *wk.Rulebook, spec Spec) (*RuleSet, error) {
 		for _, idx := range pp.every {
 			c.params = append(c.params, rs.params.params[idx].ID)
 		}
-		c.folded = foldPrograms(r, opts, pp)
-		for i := range c.folded {
-			c.folded[i].fast = fast.Compile(c.folded[i].prog.Node(), envType, want, loc)
-		}
+		c.folded, c.rs, c.want = foldStarts(r, pp), rs, want
 		rs.slots[slot] = append(rs.slots[slot], c)
 	}
 	if err := ps.Err(); err != nil {
@@ -389,10 +434,11 @@ func baseOptions(env any, pp *paramPatcher) []expr.Option {
 	return append(opts, fn.Options...)
 }
 
-// foldPrograms compiles rule r once for every stretch of its time in force
-// in which none of the parameters it reads (pp.reads, collected when the
-// general program was compiled) changes, with their values as constants.
-func foldPrograms(r *wk.Rule, opts []expr.Option, pp *paramPatcher) []foldedProg {
+// foldStarts cuts rule r's time in force into the stretches in which none
+// of the parameters it reads (pp.reads, collected when the general program
+// was compiled) changes: the folded programs, compiled on first use with
+// the values in force as constants.
+func foldStarts(r *wk.Rule, pp *paramPatcher) []foldedProg {
 	if len(pp.reads) == 0 {
 		return nil
 	}
@@ -410,16 +456,10 @@ func foldPrograms(r *wk.Rule, opts []expr.Option, pp *paramPatcher) []foldedProg
 	}
 	sort.Slice(starts, func(i, j int) bool { return starts[i].Before(starts[j]) })
 	starts = slices.Compact(starts)
-	out := make([]foldedProg, 0, len(starts))
-	for _, from := range starts {
-		pp.fold = from
-		prog, err := expr.Compile(r.Expression(), opts...)
-		if err != nil {
-			return nil
-		}
-		out = append(out, foldedProg{from: from, prog: prog})
+	out := make([]foldedProg, len(starts))
+	for i, from := range starts {
+		out[i].from = from
 	}
-	pp.fold = wk.Date{}
 	return out
 }
 

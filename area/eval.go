@@ -93,7 +93,8 @@ func (rs *RuleSet) stepOnVM(st *planStep, env any, f *fast.Frame, reasons []wk.R
 	m := rs.pool.Get().(*machine)
 	defer rs.pool.Put(m)
 	c := st.c
-	out, err := runVM(&m.vm, st.prog, env, c, f.Date)
+	prog, _ := st.programs()
+	out, err := runVM(&m.vm, prog, env, c, f.Date)
 	if err != nil {
 		return nil, err
 	}
@@ -116,15 +117,16 @@ func runClosures(steps []planStep, start int, f *fast.Frame, held []wk.Reason) (
 	reasons = held
 	for stop = start; stop < len(steps); stop++ {
 		st := &steps[stop]
+		_, closures := st.programs()
 		switch {
-		case st.fast == nil:
+		case closures == nil:
 			return stop, reasons
 		case st.c.out == nil:
-			if st.fast.Cond(f) {
+			if closures.Cond(f) {
 				reasons = append(reasons, st.c.reason)
 			}
 		default:
-			st.fast.Store(f)
+			closures.Store(f)
 		}
 	}
 	return stop, reasons

@@ -57,8 +57,9 @@ func TestFastPathMatchesVM(t *testing.T) {
 	for _, versions := range rs.slots {
 		for _, c := range versions {
 			assert.NotNil(t, c.fast, "%s: %s is not on the fast path", c.rule.ID, c.rule.When)
-			for _, f := range c.folded {
-				assert.NotNil(t, f.fast, "%s folded from %s", c.rule.ID, f.from)
+			for i := range c.folded {
+				_, closures := c.foldedAt(i)
+				assert.NotNil(t, closures, "%s folded from %s", c.rule.ID, c.folded[i].from)
 			}
 		}
 	}
