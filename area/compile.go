@@ -98,6 +98,7 @@ type machine struct {
 type planSegment struct {
 	from  wk.Date
 	steps []planStep
+	conds int // the conditions among the steps: the most reasons they give
 }
 
 type planStep struct {
@@ -138,6 +139,9 @@ func (rs *RuleSet) buildPlan() {
 		for _, versions := range rs.slots {
 			if c := inForce(versions, b); c != nil {
 				seg.steps = append(seg.steps, planStep{c: c, fold: c.foldIndex(b)})
+				if c.out == nil {
+					seg.conds++
+				}
 			}
 		}
 		rs.plan = append(rs.plan, seg)
@@ -145,7 +149,7 @@ func (rs *RuleSet) buildPlan() {
 }
 
 // segment returns the programs in force on d (nil when no rule is).
-func (rs *RuleSet) segment(d wk.Date) []planStep {
+func (rs *RuleSet) segment(d wk.Date) *planSegment {
 	lo, hi := 0, len(rs.plan)
 	for lo < hi { // the first segment that starts after d
 		m := int(uint(lo+hi) >> 1)
@@ -158,7 +162,7 @@ func (rs *RuleSet) segment(d wk.Date) []planStep {
 	if lo == 0 {
 		return nil
 	}
-	return rs.plan[lo-1].steps
+	return &rs.plan[lo-1]
 }
 
 type compiled struct {

@@ -64,17 +64,18 @@ func (rs *RuleSet) evalFast(env any, date wk.Date, f *fast.Frame, vmOnly bool) (
 	e := env.(envHolder).base()
 	e.Date = date
 	e.Params = view
-	steps := rs.segment(date)
-	if len(steps) == 0 {
+	seg := rs.segment(date)
+	if seg == nil || len(seg.steps) == 0 {
 		f.Release()
 		return nil, &wk.NotInForceError{What: rs.area + " rules", Date: date, Earliest: rs.earliest}
 	}
+	steps := seg.steps
 	var reasons []wk.Reason
 	for i := 0; i < len(steps); i++ {
 		if !vmOnly {
 			// The closures, from step i on, until one gives up or has
 			// none: that one runs on the VM.
-			if i, reasons = runClosures(steps, i, f, reasons); i == len(steps) {
+			if i, reasons = runClosures(seg, i, f, reasons); i == len(steps) {
 				break
 			}
 		}
@@ -112,9 +113,10 @@ func (rs *RuleSet) stepOnVM(st *planStep, env any, f *fast.Frame, reasons []wk.R
 // guard, and returns the first step that did not run (len(steps) when all
 // did): it has no closures, or they gave up. The frame is bound to the
 // rule set's environment type, which every program was compiled for.
-func runClosures(steps []planStep, start int, f *fast.Frame, held []wk.Reason) (stop int, reasons []wk.Reason) {
+func runClosures(seg *planSegment, start int, f *fast.Frame, held []wk.Reason) (stop int, reasons []wk.Reason) {
 	defer fast.Guard() // a give-up returns stop and reasons as they are
 	reasons = held
+	steps := seg.steps
 	for stop = start; stop < len(steps); stop++ {
 		st := &steps[stop]
 		_, closures := st.programs()
@@ -123,6 +125,9 @@ func runClosures(steps []planStep, start int, f *fast.Frame, held []wk.Reason) (
 			return stop, reasons
 		case st.c.out == nil:
 			if closures.Cond(f) {
+				if reasons == nil {
+					reasons = make([]wk.Reason, 0, seg.conds) // room for every reason: one allocation
+				}
 				reasons = append(reasons, st.c.reason)
 			}
 		default:

@@ -45,6 +45,9 @@ func TestFastPathMatchesVM(t *testing.T) {
 		`len(items) > 0 && items[len(items) - 1].price > amt`,
 		`count(items, .price >= param("t.rate") * amt) > 1`,
 		`s in (n > 3 ? ["x", "ab"] : [])`,
+		// A decimal written twice is computed once per evaluation.
+		`round_down((amt - param("t.rate")) / 2, 0) == (amt - param("t.rate")) / 2`,
+		`(amt * n > dec(5) ? amt * n : dec(5) - amt * n) > dec("0.5") || any(items, .price * n > amt * n)`,
 	}
 	var rules strings.Builder
 	for i, c := range conds {

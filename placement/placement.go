@@ -420,7 +420,8 @@ func (e *Engine) decideCommunityService(s *area.State) (*CommunityService, error
 		}
 		s.Options.Validated = true // it passed: the areas after this one do not check it again
 	}
-	var fields []dossier.Field
+	var buf [4]dossier.Field // on the stack: checking a good case allocates nothing
+	fields := buf[:0]
 	if c.Person != nil {
 		fields = append(fields, dossier.Field{Path: "case.person.income", Present: c.Person.Income != ""})
 	}

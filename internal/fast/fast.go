@@ -170,10 +170,13 @@ func Compile(root ast.Node, env reflect.Type, want reflect.Type, out *Location) 
 	if !ok {
 		return nil
 	}
-	c := &compiler{env: env.Elem(), ok: true}
+	c := &compiler{env: env.Elem(), ok: true, memo: repeated(root)}
 	f := c.node(root)
 	if !c.ok || f == nil {
 		return nil
+	}
+	if c.slots > 0 {
+		f = resetMemo(k, f)
 	}
 	p := &Program{env: env, kind: k, root: f}
 	p.test, _ = f.(boolF)
@@ -240,6 +243,11 @@ func store[T any](loc Location, g func(*frame) T) func(*frame) {
 type compiler struct {
 	env reflect.Type
 	ok  bool
+	// memo are the decimal calls written more than once in the
+	// expression (outside closures), by their text: each is computed once
+	// per evaluation, in the frame's memo slot it gets.
+	memo  map[string]int
+	slots int
 	// inClosure: compiling a closure's predicate, whose # is the element
 	// of type elem.
 	inClosure bool
@@ -1040,6 +1048,101 @@ const (
 	ParamAtPrefix = "_pa_"
 )
 
+// repeated finds the decimal-valued calls that occur more than once in the
+// expression outside closures (price - min divided by the step, written
+// twice in one rule), by their text: the same text is the same value
+// within one evaluation of a rule, whose inputs do not change while it
+// runs. The count of each is -1 until it gets a slot.
+func repeated(root ast.Node) map[string]int {
+	var r repeatFinder
+	r.seen = map[string]int{}
+	ast.Walk(&root, &r)
+	out := map[string]int{}
+	for s, n := range r.seen {
+		if n > 1 && len(out) < fn.MemoSlots {
+			out[s] = -1
+		}
+	}
+	return out
+}
+
+type repeatFinder struct {
+	seen map[string]int
+}
+
+func (r *repeatFinder) Visit(n *ast.Node) {
+	// Calls inside closures count too: the compiler memoizes only those
+	// outside them, where # does not change.
+	if call, ok := (*n).(*ast.CallNode); ok && call.Type() == fn.TypeDec {
+		r.seen[call.String()]++
+	}
+}
+
+// memoized wraps the closure of a repeated decimal call: the first
+// evaluation in a rule's run stores its value, the next ones read it.
+func (c *compiler) memoized(x *ast.CallNode, g any) any {
+	if c.inClosure || c.memo == nil {
+		return g
+	}
+	slot, ok := c.memo[x.String()]
+	if !ok {
+		return g
+	}
+	d, isDec := g.(decF)
+	if !isDec {
+		return g
+	}
+	if slot < 0 {
+		slot = c.slots
+		c.memo[x.String()] = slot
+		c.slots++
+	}
+	bit := uint8(1) << slot
+	return decF(func(f *frame) decimalT {
+		if f.MemoSet&bit != 0 {
+			return f.Memo[slot]
+		}
+		v := d(f)
+		f.Memo[slot], f.MemoSet = v, f.MemoSet|bit
+		return v
+	})
+}
+
+// resetMemo clears the memo at the start of each evaluation of a root
+// closure of kind k.
+func resetMemo(k fn.Kind, f any) any {
+	switch k {
+	case fn.Bool:
+		g := f.(boolF)
+		return boolF(func(fr *frame) bool { fr.MemoSet = 0; return g(fr) })
+	case fn.Int:
+		g := f.(intF)
+		return intF(func(fr *frame) int { fr.MemoSet = 0; return g(fr) })
+	case fn.Str:
+		g := f.(strF)
+		return strF(func(fr *frame) string { fr.MemoSet = 0; return g(fr) })
+	case fn.Dec:
+		g := f.(decF)
+		return decF(func(fr *frame) decimalT { fr.MemoSet = 0; return g(fr) })
+	case fn.Date:
+		g := f.(dateF)
+		return dateF(func(fr *frame) wk.Date { fr.MemoSet = 0; return g(fr) })
+	case fn.List:
+		g := f.(listF)
+		return listF(func(fr *frame) []string { fr.MemoSet = 0; return g(fr) })
+	case fn.Dates:
+		g := f.(datesF)
+		return datesF(func(fr *frame) []wk.Date { fr.MemoSet = 0; return g(fr) })
+	case fn.Map:
+		g := f.(mapF)
+		return mapF(func(fr *frame) map[string]int { fr.MemoSet = 0; return g(fr) })
+	case fn.Ints:
+		g := f.(intsF)
+		return intsF(func(fr *frame) []int { fr.MemoSet = 0; return g(fr) })
+	}
+	return f
+}
+
 // call compiles a function call: the typed parameter reads, and every
 // function of the table through its one implementation (fn.Table).
 func (c *compiler) call(x *ast.CallNode) any {
@@ -1085,7 +1188,7 @@ func (c *compiler) call(x *ast.CallNode) any {
 	}
 	for _, b := range f.Binders {
 		if bound, ok := bindArgs(b, types, args); ok && b.Out == typeOf(x) {
-			return b.Bind(bound)
+			return c.memoized(x, b.Bind(bound))
 		}
 	}
 	return c.no()

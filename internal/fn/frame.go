@@ -6,6 +6,7 @@ import (
 	"unsafe"
 
 	wk "github.com/openwijkwerken/wijkwerken"
+	"github.com/shopspring/decimal"
 )
 
 // Frame is what the closure backend's compiled closures read: an
@@ -25,7 +26,16 @@ type Frame struct {
 	ElemS string
 	ElemI int
 	ElemP unsafe.Pointer
+	// Memo holds the decimals a rule computes more than once (the same
+	// subexpression written twice), computed once per evaluation of the
+	// rule: MemoSet has bit i set once Memo[i] holds its value.
+	Memo    [MemoSlots]decimal.Decimal
+	MemoSet uint8
 }
+
+// MemoSlots is how many repeated decimal subexpressions of a rule are
+// computed once.
+const MemoSlots = 4
 
 // Params gives compiled closures the parameters they read that were not
 // folded into constants, by their index in the rule set's parameter table;
