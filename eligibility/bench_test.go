@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	wk "github.com/openwijkwerken/wijkwerken"
+	"github.com/openwijkwerken/wijkwerken/area"
 	"github.com/openwijkwerken/wijkwerken/dossier"
 	"github.com/openwijkwerken/wijkwerken/eligibility"
 )
@@ -98,7 +99,19 @@ func BenchmarkEligibility(b *testing.B) {
 			h.decide(benchCases[i%len(benchCases)])
 		}
 	})
+	// The baseline does not validate its case: rules decides a validated
+	// one, as a combined decision does; rules_validating is the public call
+	// validating it too.
 	b.Run("rules", func(b *testing.B) {
+		e, _ := eligibility.New(rb)
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			if _, err := e.Decide(day, benchCases[i%len(benchCases)], area.CaseValidated()); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("rules_validating", func(b *testing.B) {
 		e, _ := eligibility.New(rb)
 		b.ReportAllocs()
 		for i := 0; i < b.N; i++ {

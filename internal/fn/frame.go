@@ -51,20 +51,22 @@ type Params interface {
 // date and parameters of the evaluation.
 func (f *Frame) Bind(env any, want reflect.Type, date wk.Date, params Params) error {
 	if t := reflect.TypeOf(env); t != want {
-		*f = Frame{}
+		f.Release()
 		return fmt.Errorf("an environment of type %v, where the rules were compiled for %v", t, want)
 	}
 	p := (*[2]unsafe.Pointer)(unsafe.Pointer(&env))[1] // the pointer an interface holding a pointer carries
 	if p == nil {
-		*f = Frame{}
+		f.Release()
 		return fmt.Errorf("a nil %v environment", want)
 	}
-	*f = Frame{Type: want, Base: p, Date: date, Params: params}
+	// Field by field: the frame is reused, and its element and memo are
+	// set by the closures that read them.
+	f.Type, f.Base, f.Date, f.Params = want, p, date, params
 	return nil
 }
 
-// Release drops what the frame refers to.
-func (f *Frame) Release() { *f = Frame{} }
+// Release drops the environment and parameters the frame refers to.
+func (f *Frame) Release() { f.Type, f.Base, f.Params = nil, nil, nil }
 
 // giveUp is raised (as a panic) by a closure that meets an error: the
 // caller recovers it and runs the rule on expr's VM, whose error (and
