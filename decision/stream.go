@@ -90,6 +90,7 @@ func (e *Engine) Stream(ctx context.Context, r io.Reader, w io.Writer, o StreamO
 	}
 	type job struct {
 		items []item
+		arena []byte // the batch's lines
 		out   chan lineOut
 	}
 	jobs := make(chan job, max(1, window/batch))
@@ -100,7 +101,7 @@ func (e *Engine) Stream(ctx context.Context, r io.Reader, w io.Writer, o StreamO
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				out := lineOut{b: make([]byte, 0, 1024*len(j.items)), cases: len(j.items)}
+				out := lineOut{b: getBuf(1024 * len(j.items)), cases: len(j.items)}
 				for _, it := range j.items {
 					failed := true
 					if it.pre != nil {
@@ -113,6 +114,7 @@ func (e *Engine) Stream(ctx context.Context, r io.Reader, w io.Writer, o StreamO
 						out.errors++
 					}
 				}
+				putBuf(j.arena) // the lines are decoded: nothing refers to them
 				j.out <- out
 			}
 		}()
@@ -124,12 +126,13 @@ func (e *Engine) Stream(ctx context.Context, r io.Reader, w io.Writer, o StreamO
 		defer close(jobs)
 		lr := NewLineReader(r, maxLine)
 		var items []item
+		arena := getBuf(64 << 10)
 		send := func() bool {
 			if len(items) == 0 {
 				return true
 			}
-			j := job{items: items, out: make(chan lineOut, 1)}
-			items = make([]item, 0, batch)
+			j := job{items: items, arena: arena, out: make(chan lineOut, 1)}
+			items, arena = make([]item, 0, batch), getBuf(64<<10)
 			select {
 			case order <- j.out:
 			case <-ctx.Done():
@@ -147,7 +150,8 @@ func (e *Engine) Stream(ctx context.Context, r io.Reader, w io.Writer, o StreamO
 		}
 		defer func() { send() }()
 		for {
-			line, data, err := lr.Next()
+			line, grown, data, err := lr.next(arena)
+			arena = grown
 			if err == io.EOF {
 				return
 			}
@@ -184,6 +188,7 @@ func (e *Engine) Stream(ctx context.Context, r io.Reader, w io.Writer, o StreamO
 			writeErr = err
 			cancel()
 		}
+		putBuf(lo.b)
 	}
 	wg.Wait()
 	if err := bw.Flush(); err != nil && writeErr == nil {
@@ -283,6 +288,24 @@ func (e *Engine) streamLine(line int, data []byte, o StreamOptions, b []byte) li
 	return lineOut{b: append(b, '}', '\n')}
 }
 
+// bufs are the buffers of a stream's batches (their lines, their output),
+// reused once written.
+var bufs sync.Pool
+
+func getBuf(size int) []byte {
+	if b, ok := bufs.Get().(*[]byte); ok && cap(*b) >= size {
+		return (*b)[:0]
+	}
+	return make([]byte, 0, size)
+}
+
+func putBuf(b []byte) {
+	if cap(b) > 0 && cap(b) <= 4<<20 {
+		b = b[:0]
+		bufs.Put(&b)
+	}
+}
+
 // lineHead writes the start of an output line, as encoding/json writes
 // {"id", "line", "date"}: the id and the date only when given.
 func lineHead(b []byte, line int, id string, date wk.Date) []byte {
@@ -339,14 +362,23 @@ func NewLineReader(r io.Reader, limit int) *LineReader {
 // own; err is io.EOF at the end, a *LineTooLongError for a line over the
 // limit (reading may go on), or the reader's error.
 func (lr *LineReader) Next() (line int, data []byte, err error) {
+	line, _, data, err = lr.next(nil)
+	return line, data, err
+}
+
+// next is Next with the line appended to dst (its capacity reused): out
+// is dst with the line, data the line, trimmed, in out's tail.
+func (lr *LineReader) next(dst []byte) (line int, out, data []byte, err error) {
+	base := len(dst)
 	for {
-		var buf []byte
+		buf := dst[:base]
 		tooLong := false
 		for {
 			chunk, err := lr.r.ReadSlice('\n')
 			if !tooLong {
-				if len(buf)+len(chunk) > lr.limit+1 || (err == nil || err == io.EOF) && len(bytes.TrimRight(chunk, "\r\n"))+len(buf) > lr.limit {
-					tooLong, buf = true, nil
+				n := len(buf) - base
+				if n+len(chunk) > lr.limit+1 || (err == nil || err == io.EOF) && len(bytes.TrimRight(chunk, "\r\n"))+n > lr.limit {
+					tooLong, buf = true, buf[:base]
 				} else {
 					buf = append(buf, chunk...)
 				}
@@ -355,19 +387,20 @@ func (lr *LineReader) Next() (line int, data []byte, err error) {
 				continue
 			}
 			if err != nil && err != io.EOF {
-				return lr.line + 1, nil, err
+				return lr.line + 1, dst, nil, err
 			}
-			if err == io.EOF && len(chunk) == 0 && len(buf) == 0 && !tooLong {
-				return lr.line, nil, io.EOF
+			if err == io.EOF && len(chunk) == 0 && len(buf) == base && !tooLong {
+				return lr.line, dst, nil, io.EOF
 			}
 			lr.line++
 			break
 		}
 		if tooLong {
-			return lr.line, nil, &LineTooLongError{Line: lr.line, Limit: lr.limit}
+			return lr.line, dst, nil, &LineTooLongError{Line: lr.line, Limit: lr.limit}
 		}
-		if data := bytes.TrimSpace(buf); len(data) > 0 {
-			return lr.line, data, nil
+		if data := bytes.TrimSpace(buf[base:]); len(data) > 0 {
+			return lr.line, buf, data, nil
 		}
+		dst = buf[:base] // a blank line: its room is reused
 	}
 }

@@ -7,8 +7,11 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"runtime"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 	"testing/iotest"
 
 	wk "github.com/openwijkwerken/wijkwerken"
@@ -212,4 +215,42 @@ func BenchmarkDecide(b *testing.B) {
 		}
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "decisions/s")
+}
+
+// BenchmarkStreamVsDecide measures JSON lines end to end and the same
+// cases decided in memory alternately, on all cores, so that the ratio of
+// the two rates comes from the same machine state (the machine may be
+// shared): stream_pct is JSON lines' rate in percent of the in-memory one.
+func BenchmarkStreamVsDecide(b *testing.B) {
+	eng := engineT(b)
+	lines := popLines(b, 5000, 21)
+	recs := popRecords(b, 5000, 21)
+	workers := runtime.GOMAXPROCS(0)
+	var streamed, decided time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		if _, err := eng.Stream(context.Background(), bytes.NewReader(lines), io.Discard, decision.StreamOptions{}); err != nil {
+			b.Fatal(err)
+		}
+		streamed += time.Since(start)
+		start = time.Now()
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for w := 0; w < workers; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for k := int(next.Add(1)) - 1; k < len(recs); k = int(next.Add(1)) - 1 {
+					_, _ = eng.Decide(recs[k].Date, recs[k].Case)
+				}
+			}()
+		}
+		wg.Wait()
+		decided += time.Since(start)
+	}
+	n := float64(b.N * len(recs))
+	b.ReportMetric(n/streamed.Seconds(), "lines/s")
+	b.ReportMetric(n/decided.Seconds(), "decisions/s")
+	b.ReportMetric(100*decided.Seconds()/streamed.Seconds(), "stream_pct")
 }

@@ -195,6 +195,9 @@ func (d *jsonDecoder) fail(format string, args ...any) bool {
 }
 
 func (d *jsonDecoder) skipSpace() {
+	if d.i < len(d.data) && d.data[d.i] > ' ' {
+		return // the common case: no space
+	}
 	for d.i < len(d.data) {
 		switch d.data[d.i] {
 		case ' ', '\t', '\n', '\r':
@@ -436,6 +439,7 @@ func (d *jsonDecoder) object(p *plan, ptr unsafe.Pointer) bool {
 	}
 	d.i++
 	var seen uint64
+	next := 0 // fields come in their order more often than not: try the next one first
 	for first := true; ; first = false {
 		d.skipSpace()
 		if d.i < len(d.data) && d.data[d.i] == '}' && first {
@@ -448,12 +452,17 @@ func (d *jsonDecoder) object(p *plan, ptr unsafe.Pointer) bool {
 			return false
 		}
 		fi := -1
-		for j := range p.fields {
-			if p.fields[j].name == key {
-				fi = j
-				break
+		if next < len(p.fields) && p.fields[next].name == key {
+			fi = next
+		} else {
+			for j := range p.fields {
+				if p.fields[j].name == key {
+					fi = j
+					break
+				}
 			}
 		}
+		next = fi + 1
 		if fi < 0 {
 			key = strings.Clone(key)
 			d.i = keyAt
@@ -630,15 +639,15 @@ func (d *jsonDecoder) mapping(p *plan, ptr unsafe.Pointer) bool {
 		}
 		d.push(key, 0)
 		if hours {
-			if _, dup := hm[key]; dup {
-				d.i = keyAt
-				return d.fail("given twice")
-			}
 			var v int
 			if !d.value(p.elem, unsafe.Pointer(&v)) {
 				return false
 			}
-			hm[key] = v
+			n := len(hm)
+			if hm[key] = v; len(hm) == n {
+				d.i = keyAt
+				return d.fail("given twice")
+			}
 		} else {
 			kv := reflect.ValueOf(key).Convert(p.typ.Key())
 			if m.MapIndex(kv).IsValid() {
@@ -826,15 +835,15 @@ func (d *jsonDecoder) rawString(want string) (string, bool) {
 	}
 	for j := d.i + 1; j < len(d.data); j++ {
 		c := d.data[j]
-		if c == '"' {
-			s := unsafe.String(&d.data[d.i+1], j-d.i-1)
-			if j == d.i+1 {
-				s = ""
+		if !plain[c] {
+			if c == '"' {
+				s := ""
+				if j > d.i+1 {
+					s = unsafe.String(&d.data[d.i+1], j-d.i-1)
+				}
+				d.i = j + 1
+				return s, true
 			}
-			d.i = j + 1
-			return s, true
-		}
-		if c == '\\' || c < 0x20 || c >= 0x80 {
 			break
 		}
 	}
@@ -852,6 +861,9 @@ func (d *jsonDecoder) str() (string, bool) {
 	j := start
 	for ; j < len(d.data); j++ {
 		c := d.data[j]
+		if plain[c] {
+			continue
+		}
 		if c == '"' {
 			b := d.data[start:j]
 			d.i = j + 1
@@ -860,9 +872,7 @@ func (d *jsonDecoder) str() (string, bool) {
 			}
 			return string(b), true
 		}
-		if c == '\\' || c < 0x20 || c >= 0x80 {
-			break
-		}
+		break
 	}
 	// The slow way: escapes, control characters, non-ASCII.
 	var b []byte
@@ -972,6 +982,15 @@ func joinPath(path, name string) string {
 	}
 	return path + "." + name
 }
+
+// plain are the bytes a string holds as they are: not its closing quote,
+// an escape, a control character or a byte of a multi-byte character.
+var plain = func() (t [256]bool) {
+	for c := 0x20; c < 0x80; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 // monthKeys are the month keys "YYYY-MM" of the years a case's hours may
 // fall in: a decoded key equal to one shares it.
