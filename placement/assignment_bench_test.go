@@ -192,4 +192,3 @@ func BenchmarkAssignment(b *testing.B) {
 		}
 	})
 }
-
