@@ -12,6 +12,7 @@ import (
 
 	wk "github.com/openwijkwerken/wijkwerken"
 	"github.com/openwijkwerken/wijkwerken/compare"
+	"github.com/openwijkwerken/wijkwerken/internal/benchpair"
 	"github.com/openwijkwerken/wijkwerken/decision"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
@@ -452,5 +453,20 @@ func BenchmarkCompare(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.N*5000)/b.Elapsed().Seconds(), "cases/s")
 		})
+	}
+	// Full and incremental alternately, for a ratio from one machine state.
+	for _, bc := range []struct{ name, reform string }{
+		{"vouchers_reform/pair", "../testdata/reforms/tax-reduction-20-kept.yaml"},
+		{"hours_reform/pair", "../testdata/reforms/monthly-cap-80.yaml"},
+	} {
+		rfs := reforms(b, bc.reform)
+		run := func(full bool) func(int) {
+			return func(int) {
+				if _, err := compare.Compare(context.Background(), bytes.NewReader(pop), e, rfs, compare.Options{Full: full}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		b.Run(bc.name, func(b *testing.B) { benchpair.RunRounds(b, 1, "incremental", run(false), "full", run(true)) })
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	wk "github.com/openwijkwerken/wijkwerken"
 	"github.com/openwijkwerken/wijkwerken/decision"
+	"github.com/openwijkwerken/wijkwerken/internal/benchpair"
 	"github.com/openwijkwerken/wijkwerken/population"
 	"github.com/stretchr/testify/require"
 )
@@ -70,6 +71,17 @@ func BenchmarkCombined(b *testing.B) {
 			r := recs[i%len(recs)]
 			_, _ = eng.Decide(r.Date, r.Case) // a case whose every area fails is an error, decided all the same
 		}
+	})
+	// Both alternately, for a ratio from one machine state.
+	b.Run("pair", func(b *testing.B) {
+		h := newHandCombined(eng.Rulebook())
+		benchpair.Run(b, "handwritten", func(i int) {
+			r := recs[i%len(recs)]
+			h.decide(r.Date, r.Case)
+		}, "rules", func(i int) {
+			r := recs[i%len(recs)]
+			_, _ = eng.Decide(r.Date, r.Case)
+		})
 	})
 	b.Run("rules_traced", func(b *testing.B) {
 		b.ReportAllocs()

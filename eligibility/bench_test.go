@@ -8,6 +8,7 @@ import (
 	"github.com/openwijkwerken/wijkwerken/area"
 	"github.com/openwijkwerken/wijkwerken/dossier"
 	"github.com/openwijkwerken/wijkwerken/eligibility"
+	"github.com/openwijkwerken/wijkwerken/internal/benchpair"
 )
 
 // handWritten is the reference eligibility rules written directly in Go,
@@ -119,6 +120,17 @@ func BenchmarkEligibility(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+	})
+	// Both alternately, for a ratio from one machine state.
+	b.Run("pair", func(b *testing.B) {
+		e, _ := eligibility.New(rb)
+		benchpair.Run(b, "handwritten", func(i int) {
+			newHandWritten(rb, day).decide(benchCases[i%len(benchCases)])
+		}, "rules", func(i int) {
+			if _, err := e.Decide(day, benchCases[i%len(benchCases)], area.CaseValidated()); err != nil {
+				b.Fatal(err)
+			}
+		})
 	})
 	b.Run("rules_traced", func(b *testing.B) {
 		e, _ := eligibility.New(rb)

@@ -8,6 +8,7 @@ import (
 	wk "github.com/openwijkwerken/wijkwerken"
 	"github.com/openwijkwerken/wijkwerken/area"
 	"github.com/openwijkwerken/wijkwerken/dossier"
+	"github.com/openwijkwerken/wijkwerken/internal/benchpair"
 	pop "github.com/openwijkwerken/wijkwerken/population"
 	"github.com/stretchr/testify/require"
 )
@@ -190,5 +191,18 @@ func BenchmarkAssignment(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+	})
+	// Both alternately, for a ratio from one machine state.
+	b.Run("pair", func(b *testing.B) {
+		h := newHandAssignment(rb)
+		benchpair.Run(b, "handwritten", func(i int) {
+			k := i % len(cases)
+			h.decide(dates[k], cases[k])
+		}, "rules", func(i int) {
+			k := i % len(cases)
+			if _, err := e.CheckAssignment(dates[k], cases[k], area.CaseValidated()); err != nil {
+				b.Fatal(err)
+			}
+		})
 	})
 }

@@ -6,6 +6,7 @@ import (
 	wk "github.com/openwijkwerken/wijkwerken"
 	"github.com/openwijkwerken/wijkwerken/area"
 	"github.com/openwijkwerken/wijkwerken/dossier"
+	"github.com/openwijkwerken/wijkwerken/internal/benchpair"
 	"github.com/openwijkwerken/wijkwerken/trajectory"
 )
 
@@ -105,6 +106,17 @@ func BenchmarkHours(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+	})
+	// Both alternately, for a ratio from one machine state.
+	b.Run("pair", func(b *testing.B) {
+		e, _ := trajectory.New(rb)
+		benchpair.Run(b, "handwritten", func(i int) {
+			newHandHours(rb, benchDate).decide(benchDate, benchCases[i%len(benchCases)])
+		}, "rules", func(i int) {
+			if _, err := e.Hours(benchDate, benchCases[i%len(benchCases)], area.CaseValidated()); err != nil {
+				b.Fatal(err)
+			}
+		})
 	})
 	b.Run("rules_validating", func(b *testing.B) {
 		e, _ := trajectory.New(rb)

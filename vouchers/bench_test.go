@@ -7,6 +7,7 @@ import (
 	wk "github.com/openwijkwerken/wijkwerken"
 	"github.com/openwijkwerken/wijkwerken/area"
 	"github.com/openwijkwerken/wijkwerken/dossier"
+	"github.com/openwijkwerken/wijkwerken/internal/benchpair"
 	"github.com/openwijkwerken/wijkwerken/vouchers"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
@@ -253,6 +254,19 @@ func BenchmarkDecide(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+	})
+	// Both alternately, for a ratio from one machine state.
+	b.Run("pair", func(b *testing.B) {
+		h := handWritten{rb}
+		benchpair.Run(b, "handwritten", func(i int) {
+			k := i % len(cases)
+			_ = h.decide(dates[k], cases[k])
+		}, "rules", func(i int) {
+			k := i % len(cases)
+			if _, err := e.Decide(dates[k], cases[k], area.CaseValidated()); err != nil {
+				b.Fatal(err)
+			}
+		})
 	})
 }
 
