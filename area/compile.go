@@ -4,10 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
@@ -110,7 +112,7 @@ type planStep struct {
 // on the VM), compiling a folded program the first time it runs.
 func (st *planStep) programs() (*vm.Program, *fast.Program) {
 	if st.fold < 0 {
-		return st.c.prog, st.c.fast
+		return st.c.prog, st.c.general()
 	}
 	return st.c.foldedAt(st.fold)
 }
@@ -167,11 +169,15 @@ func (rs *RuleSet) segment(d wk.Date) *planSegment {
 
 type compiled struct {
 	rule   *wk.Rule
-	reason wk.Reason     // a condition's reason when it holds
-	params []string      // the parameters the rule reads (param and param_at)
-	prog   *vm.Program   // reads parameters as it runs: traced evaluations use it
-	fast   *fast.Program // prog on the closure backend, nil where not supported
-	out    *output
+	reason wk.Reason   // a condition's reason when it holds
+	params []string    // the parameters the rule reads (param and param_at)
+	prog   *vm.Program // reads parameters as it runs: traced evaluations use it
+	// fast is prog on the closure backend (nil where not supported),
+	// compiled on first use: a rule with folded programs runs those.
+	fastOnce sync.Once
+	fast     *fast.Program
+	loc      *fast.Location // the output's, for a value rule
+	out      *output
 	// folded are the rule compiled once per stretch of its time in force
 	// in which none of the parameters it reads changes, each with those
 	// values as constants, ordered by from; an untraced evaluation runs
@@ -188,6 +194,13 @@ type foldedProg struct {
 	once sync.Once
 	prog *vm.Program // nil when it did not compile: the general program runs
 	fast *fast.Program
+}
+
+// general returns the closures of the general program, compiling them on
+// first use.
+func (c *compiled) general() *fast.Program {
+	c.fastOnce.Do(func() { c.fast = fast.Compile(c.prog.Node(), c.rs.envType, c.want, c.loc) })
+	return c.fast
 }
 
 // foldIndex is the index of the folded program in force on d, -1 when the
@@ -222,7 +235,7 @@ func (c *compiled) foldedAt(i int) (*vm.Program, *fast.Program) {
 		f.prog, f.fast = prog, fast.Compile(prog.Node(), c.rs.envType, c.want, loc)
 	})
 	if f.prog == nil {
-		return c.prog, c.fast
+		return c.prog, c.general()
 	}
 	return f.prog, f.fast
 }
@@ -237,7 +250,7 @@ func (c *compiled) program(d wk.Date, traced bool) (*vm.Program, *fast.Program) 
 	if i := c.foldIndex(d); i >= 0 {
 		return c.foldedAt(i)
 	}
-	return c.prog, c.fast
+	return c.prog, c.general()
 }
 
 // Area returns the name of the area the rule set was compiled for.
@@ -269,7 +282,7 @@ func (rs *RuleSet) OnVM() []string {
 	var out []string
 	for _, versions := range rs.slots {
 		for _, c := range versions {
-			if c.fast == nil {
+			if c.general() == nil {
 				out = append(out, c.rule.ID)
 				break
 			}
@@ -354,38 +367,88 @@ func Compile(rb *wk.Rulebook, spec Spec) (*RuleSet, error) {
 	}
 	rs := &RuleSet{rb: rb, area: spec.Area, envType: envType, spec: spec.Env, params: newParamTable(rb), earliest: rb.Earliest(spec.Area)}
 	rs.pool.New = func() any { return &machine{vm: vm.VM{MemoryBudget: MemoryBudget}} }
-	var ps wk.Problems
-	producer := map[string]int{} // output name -> slot that computes it
+	// Three passes: the rules in order (slots, outputs, who computes
+	// what), their expressions compiled on every core (the bulk of the
+	// work), and the checks and closures in order again, so that the
+	// problems come in rulebook order whatever the compiling order.
+	type task struct {
+		r    *wk.Rule
+		idx  int // the rule's place among the area's rules
+		slot int
+		c    *compiled
+		pp   *paramPatcher
+		opts []expr.Option
+		pre  []wk.Problem // problems found before compiling
+		skip bool         // not compiled (an unknown output)
+		prog *vm.Program
+		err  error
+		want reflect.Type
+		loc  *fast.Location
+	}
+	type produced struct{ idx, slot int }
+	producers := map[string][]produced{} // output name -> the rules that compute it, in order
 	var slotIDs []string
-	for _, r := range rb.Rules(spec.Area) {
+	rules := rb.Rules(spec.Area)
+	tasks := make([]task, len(rules))
+	for i, r := range rules {
 		if len(slotIDs) == 0 || slotIDs[len(slotIDs)-1] != r.ID {
 			slotIDs = append(slotIDs, r.ID)
 			rs.slots = append(rs.slots, nil)
 		}
-		slot := len(rs.slots) - 1
-		c := &compiled{rule: r, reason: reasonOf(r)}
-		pp := &paramPatcher{tab: rs.params}
-		opts := baseOptions(spec.Env, pp)
+		t := &tasks[i]
+		t.r, t.idx, t.slot = r, i, len(rs.slots)-1
+		t.c = &compiled{rule: r, reason: reasonOf(r)}
+		t.pp = &paramPatcher{tab: rs.params}
+		t.opts = baseOptions(spec.Env, t.pp)
+		t.want = fn.TypeBool
 		if r.IsCondition() {
-			opts = append(opts, expr.AsBool())
-		} else {
-			out, ok := outs[r.Output]
-			if !ok {
-				e := &wk.UnknownError{What: "output of area " + spec.Area, ID: r.Output, Known: outNames}
-				ps.Error(r.Pos, r.ID, "%s (known: %s)", e.Error(), strings.Join(outNames, ", "))
-				continue
-			}
-			c.out = out
-			if p, dup := producer[r.Output]; dup && p != slot {
-				ps.Error(r.Pos, r.ID, "output %s is already computed by rule %s", r.Output, slotIDs[p])
-			}
-			producer[r.Output] = slot
-		}
-		prog, err := expr.Compile(r.Expression(), opts...)
-		if err != nil {
-			ps.Add(exprProblem(r, err))
+			t.opts = append(t.opts, expr.AsBool())
 			continue
 		}
+		out, ok := outs[r.Output]
+		if !ok {
+			e := &wk.UnknownError{What: "output of area " + spec.Area, ID: r.Output, Known: outNames}
+			t.pre = append(t.pre, wk.Problem{Pos: r.Pos, ID: r.ID, Msg: fmt.Sprintf("%s (known: %s)", e.Error(), strings.Join(outNames, ", "))})
+			t.skip = true
+			continue
+		}
+		t.c.out, t.want, t.loc = out, out.typ, &out.loc
+		if ps := producers[r.Output]; len(ps) > 0 && ps[len(ps)-1].slot != t.slot {
+			t.pre = append(t.pre, wk.Problem{Pos: r.Pos, ID: r.ID, Msg: fmt.Sprintf("output %s is already computed by rule %s", r.Output, slotIDs[ps[len(ps)-1].slot])})
+		}
+		producers[r.Output] = append(producers[r.Output], produced{i, t.slot})
+	}
+	// producerAt is the slot of the last rule up to rule idx that computes
+	// output name (as the rules above a rule see it).
+	producerAt := func(name string, idx int) (int, bool) {
+		slot, ok := 0, false
+		for _, p := range producers[name] {
+			if p.idx <= idx {
+				slot, ok = p.slot, true
+			}
+		}
+		return slot, ok
+	}
+	compileAll(len(tasks), func(i int) {
+		t := &tasks[i]
+		if t.skip {
+			return
+		}
+		t.prog, t.err = expr.Compile(t.r.Expression(), t.opts...)
+	})
+	var ps wk.Problems
+	for i := range tasks {
+		t := &tasks[i]
+		r, c := t.r, t.c
+		ps.Add(t.pre...)
+		if t.skip {
+			continue
+		}
+		if t.err != nil {
+			ps.Add(exprProblem(r, t.err))
+			continue
+		}
+		prog := t.prog
 		if c.out != nil {
 			if got := prog.Node().Type(); got != nil && got != c.out.typ && got.Kind() != reflect.Interface {
 				ps.Error(r.ExprPos, r.ID, "computes %s, but output %s wants %s", typeName(got), r.Output, typeName(c.out.typ))
@@ -397,28 +460,46 @@ func Compile(rb *wk.Rulebook, spec Spec) (*RuleSet, error) {
 			continue
 		}
 		for _, ref := range outRefs(prog.Node()) {
-			if p, ok := producer[ref]; !ok || p >= slot {
+			if p, ok := producerAt(ref, t.idx); !ok || p >= t.slot {
 				ps.Error(r.ExprPos, r.ID, "reads out.%s before a rule above it computes it", ref)
 			}
 		}
 		c.prog = prog
-		want := fn.TypeBool
-		var loc *fast.Location
-		if c.out != nil {
-			want, loc = c.out.typ, &c.out.loc
-		}
-		c.fast = fast.Compile(prog.Node(), envType, want, loc)
-		for _, idx := range pp.every {
+		c.loc = t.loc
+		for _, idx := range t.pp.every {
 			c.params = append(c.params, rs.params.params[idx].ID)
 		}
-		c.folded, c.rs, c.want = foldStarts(r, pp), rs, want
-		rs.slots[slot] = append(rs.slots[slot], c)
+		c.folded, c.rs, c.want = foldStarts(r, t.pp), rs, t.want
+		rs.slots[t.slot] = append(rs.slots[t.slot], c)
 	}
 	if err := ps.Err(); err != nil {
 		return nil, err
 	}
 	rs.buildPlan()
 	return rs, nil
+}
+
+// compileAll runs compile(i) for i in [0, n) on every core.
+func compileAll(n int, compile func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for i := range n {
+			compile(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				compile(i)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // baseOptions are the expr options every area compiles with: the typed

@@ -59,7 +59,7 @@ func TestFastPathMatchesVM(t *testing.T) {
 	require.NoError(t, err)
 	for _, versions := range rs.slots {
 		for _, c := range versions {
-			assert.NotNil(t, c.fast, "%s: %s is not on the fast path", c.rule.ID, c.rule.When)
+			assert.NotNil(t, c.general(), "%s: %s is not on the fast path", c.rule.ID, c.rule.When)
 			for i := range c.folded {
 				_, closures := c.foldedAt(i)
 				assert.NotNil(t, closures, "%s folded from %s", c.rule.ID, c.folded[i].from)
