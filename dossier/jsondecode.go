@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf16"
 	"unicode/utf8"
 	"unsafe"
@@ -264,10 +265,24 @@ const (
 	pMap
 )
 
+// special marks the types the decoder reads by a path of their own.
+type special uint8
+
+const (
+	notSpecial special = iota
+	isStrings
+	isDates
+	isInts
+	isHours
+)
+
 // plan is how to decode a Go type, computed once per type.
 type plan struct {
 	kind   planKind
 	typ    reflect.Type
+	// special says which of the types with a path of their own it is
+	// (decided once: comparing reflect.Types costs an interface compare).
+	special special
 	fields []planField // pStruct
 	names  []string    // pStruct: the json names, for suggestions
 	elem   *plan       // pPointer, pSlice, pMap (the value)
@@ -305,6 +320,16 @@ func buildPlan(t reflect.Type, building map[reflect.Type]*plan) (*plan, error) {
 		return p, nil
 	}
 	p := &plan{typ: t}
+	switch t {
+	case stringsType:
+		p.special = isStrings
+	case datesType:
+		p.special = isDates
+	case intsType:
+		p.special = isInts
+	case hoursType:
+		p.special = isHours
+	}
 	building[t] = p
 	switch {
 	case t == dateType:
@@ -400,7 +425,7 @@ func (d *jsonDecoder) value(p *plan, ptr unsafe.Pointer) bool {
 		if !ok {
 			return false
 		}
-		date, err := wk.ParseDate(s)
+		date, err := parseDate(s)
 		if err != nil {
 			d.i = start
 			return d.fail("%v", err)
@@ -543,12 +568,12 @@ func (d *jsonDecoder) list(p *plan, ptr unsafe.Pointer) bool {
 	if empty {
 		d.i++
 	}
-	switch p.typ {
-	case stringsType:
+	switch p.special {
+	case isStrings:
 		return items(d, empty, (*[]string)(ptr), p)
-	case datesType:
+	case isDates:
 		return items(d, empty, (*[]wk.Date)(ptr), p)
-	case intsType:
+	case isInts:
 		return items(d, empty, (*[]int)(ptr), p)
 	}
 	sv := reflect.MakeSlice(p.typ, 0, 0)
@@ -606,7 +631,7 @@ func (d *jsonDecoder) mapping(p *plan, ptr unsafe.Pointer) bool {
 	}
 	d.i++
 	var m reflect.Value
-	hours := p.typ == hoursType
+	hours := p.special == isHours
 	var hm map[string]int
 	if hours {
 		// As many entries as the object has colons (its values are
@@ -632,7 +657,7 @@ func (d *jsonDecoder) mapping(p *plan, ptr unsafe.Pointer) bool {
 		if !ok {
 			return false
 		}
-		if month, ok := monthKeys[key]; ok {
+		if month, ok := monthKey(key); ok {
 			key = month
 		} else {
 			key = strings.Clone(key)
@@ -790,6 +815,32 @@ func (d *jsonDecoder) decimal(ptr unsafe.Pointer) bool {
 	}
 	*(*decimal.Decimal)(ptr) = dec
 	return true
+}
+
+// parseDate is wijkwerken.ParseDate, the same date and errors, reading the
+// digits of a well-formed YYYY-MM-DD directly.
+func parseDate(s string) (wk.Date, error) {
+	if len(s) == 10 && s[4] == '-' && s[7] == '-' {
+		ok := true
+		digits := func(from, to int) int {
+			v := 0
+			for i := from; i < to; i++ {
+				c := s[i]
+				if c < '0' || c > '9' {
+					ok = false
+				}
+				v = v*10 + int(c-'0')
+			}
+			return v
+		}
+		y, m, d := digits(0, 4), digits(5, 7), digits(8, 10)
+		if ok {
+			if date, err := wk.NewDate(y, time.Month(m), d); err == nil {
+				return date, nil
+			}
+		}
+	}
+	return wk.ParseDate(s) // and its error
 }
 
 // parseDecimal is decimal.NewFromString, the same value and exponent,
@@ -993,17 +1044,34 @@ var plain = func() (t [256]bool) {
 }()
 
 // monthKeys are the month keys "YYYY-MM" of the years a case's hours may
-// fall in: a decoded key equal to one shares it.
-var monthKeys = func() map[string]string {
-	m := map[string]string{}
+// fall in (2000-2099), in order: a decoded key equal to one shares it.
+var monthKeys = func() []string {
+	var m []string
 	for y := 2000; y < 2100; y++ {
 		for mo := 1; mo <= 12; mo++ {
-			k := fmt.Sprintf("%d-%02d", y, mo)
-			m[k] = k
+			m = append(m, fmt.Sprintf("%d-%02d", y, mo))
 		}
 	}
 	return m
 }()
+
+// monthKey returns the shared copy of the month key k, when it is one of
+// monthKeys.
+func monthKey(k string) (string, bool) {
+	if len(k) != 7 || k[0] != '2' || k[1] != '0' || k[4] != '-' {
+		return "", false
+	}
+	for _, i := range []int{2, 3, 5, 6} {
+		if k[i] < '0' || k[i] > '9' {
+			return "", false
+		}
+	}
+	y, m := int(k[2]-'0')*10+int(k[3]-'0'), int(k[5]-'0')*10+int(k[6]-'0')
+	if m < 1 || m > 12 {
+		return "", false
+	}
+	return monthKeys[y*12+m-1], true
+}
 
 // interned are the values of the case's enumerations: a decoded string
 // equal to one shares it instead of allocating its own.
