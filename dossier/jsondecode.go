@@ -278,14 +278,14 @@ const (
 
 // plan is how to decode a Go type, computed once per type.
 type plan struct {
-	kind   planKind
-	typ    reflect.Type
+	kind planKind
+	typ  reflect.Type
 	// special says which of the types with a path of their own it is
 	// (decided once: comparing reflect.Types costs an interface compare).
 	special special
-	fields []planField // pStruct
-	names  []string    // pStruct: the json names, for suggestions
-	elem   *plan       // pPointer, pSlice, pMap (the value)
+	fields  []planField // pStruct
+	names   []string    // pStruct: the json names, for suggestions
+	elem    *plan       // pPointer, pSlice, pMap (the value)
 }
 
 type planField struct {
