@@ -239,19 +239,56 @@ type Total struct {
 var totalDefs = []struct {
 	name, unit, how string
 	add             func(r *decision.Result, c *dossier.Case) decimal.Decimal
+	// paths are the output paths add reads (besides the case); none: it
+	// reads more (the errors).
+	paths []int
 }{
-	{"worker allowances", "EUR", "sum of vouchers.allowance", sumDec("vouchers.allowance")},
-	{"travel allowances", "EUR", "sum of vouchers.travel_allowance", sumDec("vouchers.travel_allowance")},
-	{"tax reductions", "EUR", "sum of vouchers.tax_reduction", sumDec("vouchers.tax_reduction")},
-	{"cheque revenue", "EUR", "vouchers.cheques_needed x organiser.cheque_price, where vouchers.price_valid", chequeRevenue},
-	{"registration fees", "EUR", "sum of vouchers.registration_fee", sumDec("vouchers.registration_fee")},
-	{"community service allowances", "EUR", "sum of community_service.allowance (a month)", sumDec("community_service.allowance")},
-	{"hours allowed", "hours", "sum of hours.allowed", sumInt("hours.allowed")},
-	{"eligible", "cases", "eligibility.eligible is true", countTrue("eligibility.eligible")},
-	{"placements allowed", "cases", "placement.allowed is true", countTrue("placement.allowed")},
-	{"assignments allowed", "cases", "placement.assignment_allowed is true", countTrue("placement.assignment_allowed")},
-	{"community service eligible", "cases", "community_service.eligible is true", countTrue("community_service.eligible")},
-	{"cases with an area not decided", "cases", "an area of the case could not be decided (its outputs are missing from the totals above)", withErrors},
+	{"worker allowances", "EUR", "sum of vouchers.allowance", sumDec("vouchers.allowance"), indexes("vouchers.allowance")},
+	{"travel allowances", "EUR", "sum of vouchers.travel_allowance", sumDec("vouchers.travel_allowance"), indexes("vouchers.travel_allowance")},
+	{"tax reductions", "EUR", "sum of vouchers.tax_reduction", sumDec("vouchers.tax_reduction"), indexes("vouchers.tax_reduction")},
+	{"cheque revenue", "EUR", "vouchers.cheques_needed x organiser.cheque_price, where vouchers.price_valid", chequeRevenue, indexes("vouchers.price_valid", "vouchers.cheques_needed")},
+	{"registration fees", "EUR", "sum of vouchers.registration_fee", sumDec("vouchers.registration_fee"), indexes("vouchers.registration_fee")},
+	{"community service allowances", "EUR", "sum of community_service.allowance (a month)", sumDec("community_service.allowance"), indexes("community_service.allowance")},
+	{"hours allowed", "hours", "sum of hours.allowed", sumInt("hours.allowed"), indexes("hours.allowed")},
+	{"eligible", "cases", "eligibility.eligible is true", countTrue("eligibility.eligible"), indexes("eligibility.eligible")},
+	{"placements allowed", "cases", "placement.allowed is true", countTrue("placement.allowed"), indexes("placement.allowed")},
+	{"assignments allowed", "cases", "placement.assignment_allowed is true", countTrue("placement.assignment_allowed"), indexes("placement.assignment_allowed")},
+	{"community service eligible", "cases", "community_service.eligible is true", countTrue("community_service.eligible"), indexes("community_service.eligible")},
+	{"cases with an area not decided", "cases", "an area of the case could not be decided (its outputs are missing from the totals above)", withErrors, nil},
+}
+
+// indexes are the indexes of paths in decision.Paths().
+func indexes(paths ...string) []int {
+	out := make([]int, len(paths))
+	for i, p := range paths {
+		out[i] = decision.PathIndex(p)
+	}
+	return out
+}
+
+// addPair adds a case's baseline and reformed results to their tallies: a
+// total whose paths the two results share (one area decision, kept by the
+// reform) adds the baseline's value to both.
+func addPair(tb, ta tally, base, alt *decision.Result, c *dossier.Case) {
+	for i, d := range totalDefs {
+		vb := d.add(base, c)
+		if !vb.IsZero() {
+			tb[i] = tb[i].Add(vb)
+		}
+		va := vb
+		for _, p := range d.paths {
+			if !base.Shared(alt, p) {
+				va = d.add(alt, c)
+				break
+			}
+		}
+		if d.paths == nil {
+			va = d.add(alt, c)
+		}
+		if !va.IsZero() {
+			ta[i] = ta[i].Add(va)
+		}
+	}
 }
 
 func withErrors(r *decision.Result, _ *dossier.Case) decimal.Decimal {

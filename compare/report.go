@@ -164,8 +164,7 @@ func newAcc(examples int, by []string) *acc {
 func (a *acc) visit(line int, l decision.Line, res []*decision.Result) {
 	a.decided++
 	base, alt := res[0], res[1]
-	a.tallies[0].add(base, l.Case)
-	a.tallies[1].add(alt, l.Case)
+	addPair(a.tallies[0], a.tallies[1], base, alt, l.Case)
 	changed := false
 	var changedKinds [3]bool // decision, reasons, bookkeeping changed
 	for i, p := range contractPaths {
@@ -257,17 +256,27 @@ func (a *acc) visit(line int, l decision.Line, res []*decision.Result) {
 		}
 	}
 	a.budget.add(l.Date.Year(), base, alt, l.Case)
-	before, after := ruleSet(base), ruleSet(alt)
-	for id := range after {
-		if !before[id] {
-			a.rule(id)[0]++
+	// The rules whose reasons start or stop (each rule's reason once).
+	before, after := base.Reasons(), alt.Reasons()
+	for _, x := range after {
+		if !hasRule(before, x.Rule) {
+			a.rule(x.Rule)[0]++
 		}
 	}
-	for id := range before {
-		if !after[id] {
-			a.rule(id)[1]++
+	for _, x := range before {
+		if !hasRule(after, x.Rule) {
+			a.rule(x.Rule)[1]++
 		}
 	}
+}
+
+func hasRule(rs []wk.Reason, id string) bool {
+	for i := range rs {
+		if rs[i].Rule == id {
+			return true
+		}
+	}
+	return false
 }
 
 // output is the accumulator of an output path.
@@ -289,13 +298,6 @@ func (a *acc) rule(id string) *[2]int {
 	return r
 }
 
-func ruleSet(r *decision.Result) map[string]bool {
-	m := map[string]bool{}
-	for _, x := range r.Reasons() {
-		m[x.Rule] = true
-	}
-	return m
-}
 
 func (a *acc) merge(o *acc) {
 	a.tallies[0].merge(o.tallies[0])

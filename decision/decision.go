@@ -309,6 +309,7 @@ type Result struct {
 	results     []any // by index in reg.defs; nil where not decided
 	resultsBuf  [maxAreas]any
 	errs        [maxAreas]error // by index in reg.defs
+	validated   bool            // the case passed Case.Validate (or was given as such)
 	outputsOnce sync.Once
 	outputs     map[string]any // built on first use
 }
@@ -340,12 +341,13 @@ func (e *Engine) decide(date wk.Date, c *dossier.Case, opts []wk.Option, base *R
 	}
 	s := area.AcquireState(date, c, opts...)
 	defer s.Release()
-	// Validate once for all the areas. An invalid case goes to each area
+	// Validate once for all the areas (a baseline decision of the same
+	// case validated it already). An invalid case goes to each area
 	// unvalidated, so that each reports what it finds, as on its own.
-	if !s.Options.Validated && c.Validate() == nil {
+	if !s.Options.Validated && ((base != nil && base.validated) || c.Validate() == nil) {
 		s.Options.Validated = true
 	}
-	r := &Result{Date: date, Trace: s.Trace, reg: e.reg}
+	r := &Result{Date: date, Trace: s.Trace, reg: e.reg, validated: s.Options.Validated}
 	r.results = r.resultsBuf[:len(e.steps):len(e.steps)]
 	tried, failed := 0, 0
 	for i, d := range e.reg.defs {
