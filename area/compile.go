@@ -365,7 +365,7 @@ func Compile(rb *wk.Rulebook, spec Spec) (*RuleSet, error) {
 	if err != nil {
 		return nil, fmt.Errorf("area.Compile: area %s: %v", spec.Area, err)
 	}
-	rs := &RuleSet{rb: rb, area: spec.Area, envType: envType, spec: spec.Env, params: newParamTable(rb), earliest: rb.Earliest(spec.Area)}
+	rs := &RuleSet{rb: rb, area: spec.Area, envType: envType, spec: spec.Env, params: paramTableOf(rb), earliest: rb.Earliest(spec.Area)}
 	rs.pool.New = func() any { return &machine{vm: vm.VM{MemoryBudget: MemoryBudget}} }
 	// Three passes: the rules in order (slots, outputs, who computes
 	// what), their expressions compiled on every core (the bulk of the

@@ -2,7 +2,10 @@ package area
 
 import (
 	"fmt"
+	"runtime"
 	"sort"
+	"sync"
+	"weak"
 
 	wk "github.com/openwijkwerken/wijkwerken"
 	"github.com/openwijkwerken/wijkwerken/internal/fn"
@@ -41,6 +44,24 @@ type paramView struct {
 	date  wk.Date    // the evaluation's date, in a tracing view
 	fvals []fn.Val   // by index; the zero Val where none is in force
 	trace *traceStep // records the parameters a rule reads, when tracing
+}
+
+// tables are the parameter tables of the rulebooks being decided with, one
+// per rulebook, shared by its areas' rule sets (their values are shared
+// read-only); an entry goes when its rulebook is collected.
+var tables sync.Map // weak.Pointer[wk.Rulebook] -> *paramTable
+
+// paramTableOf returns rb's parameter table, building it once.
+func paramTableOf(rb *wk.Rulebook) *paramTable {
+	k := weak.Make(rb)
+	if t, ok := tables.Load(k); ok {
+		return t.(*paramTable)
+	}
+	t, loaded := tables.LoadOrStore(k, newParamTable(rb))
+	if !loaded {
+		runtime.AddCleanup(rb, func(k weak.Pointer[wk.Rulebook]) { tables.Delete(k) }, k)
+	}
+	return t.(*paramTable)
 }
 
 func newParamTable(rb *wk.Rulebook) *paramTable {
