@@ -145,6 +145,15 @@ func main() {
 			fmt.Printf("| %s, alternately: re-deciding every area, against only the areas it can change | %s, %s | %.2f× faster |\n", r.name, ns(f), ns(i), f/i)
 		}
 	}
+	if v, ok := get("vouchers/BenchmarkLedger", "ops/s"); ok {
+		fmt.Printf("| ledger: a purchase and a redemption, 1 000 users and workers (`BenchmarkLedger`) | %s operations/s | |\n", group(int(v)))
+	}
+	if v, ok := get("decision/BenchmarkDelta/vouchers_reform", "x_delta"); ok {
+		fmt.Printf("| decide under a voucher reform from the baseline decision (`decision.Delta`) against in full, alternately (`BenchmarkDelta`) | %.1f× faster | |\n", v)
+	}
+	if v, ok := get("decision/BenchmarkDelta/hours_reform", "x_delta"); ok {
+		fmt.Printf("| … under the monthly cap of 80 hours | %.1f× faster | |\n", v)
+	}
 	if v, ok := get("decision/BenchmarkLoadCompile", "ns/op"); ok {
 		fmt.Printf("| load the reference rulebook from YAML and compile every area (`BenchmarkLoadCompile`) | %s | target < 20 ms |\n", ns(v))
 	}
