@@ -298,7 +298,6 @@ func (a *acc) rule(id string) *[2]int {
 	return r
 }
 
-
 func (a *acc) merge(o *acc) {
 	a.tallies[0].merge(o.tallies[0])
 	a.tallies[1].merge(o.tallies[1])
