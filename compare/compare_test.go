@@ -422,7 +422,7 @@ func TestCompareErrors(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, rep.ErrorLines, 1)
 	assert.Equal(t, 1, rep.ErrorLines[0].Line)
-	assert.Contains(t, rep.ErrorLines[0].Err, "longer than 100 bytes")
+	assert.Contains(t, rep.ErrorLines[0].Err, "longer than the limit of 100 bytes")
 }
 
 // BenchmarkCompare compares a synthetic population under the reference and

@@ -336,7 +336,7 @@ type LineTooLongError struct {
 }
 
 func (e *LineTooLongError) Error() string {
-	return fmt.Sprintf("line %d is longer than %d bytes, the limit of a line (StreamOptions.MaxLine): skipped", e.Line, e.Limit)
+	return fmt.Sprintf("line %d is longer than the limit of %d bytes: skipped", e.Line, e.Limit)
 }
 
 // LineReader reads a stream of JSON lines, one line at a time and with a

@@ -84,7 +84,7 @@ func TestStreamOversizedLine(t *testing.T) {
 		got = append(got, sc.Text())
 	}
 	require.Len(t, got, 5)
-	assert.Equal(t, `{"line":3,"error":"line 3 is longer than 4096 bytes, the limit of a line (StreamOptions.MaxLine): skipped"}`, got[2])
+	assert.Equal(t, `{"line":3,"error":"line 3 is longer than the limit of 4096 bytes: skipped"}`, got[2])
 	for _, i := range []int{0, 1, 3, 4} {
 		assert.Contains(t, got[i], `"result":`)
 	}
