@@ -71,8 +71,8 @@ func TestIncrementalCompareIsFull(t *testing.T) {
 	e := engine(t)
 	rb := e.Rulebook()
 	pops := [][]byte{
-		popAround(t, rb, wk.MustParseDate("2024-06-30"), 1500, 7),
-		popAround(t, rb, wk.MustParseDate("2027-06-30"), 1500, 8),
+		popAround(t, rb, wk.MustParseDate("2024-06-30"), 500, 7),
+		popAround(t, rb, wk.MustParseDate("2027-06-30"), 500, 8),
 	}
 	var all []*wk.Reform
 	sets := [][]*wk.Reform{}
@@ -98,7 +98,7 @@ func TestIncrementalCompareIsFull(t *testing.T) {
 			o.Full = true
 			full, err := compare.Compare(context.Background(), bytes.NewReader(pop), e, set, o)
 			require.NoError(t, err)
-			require.Greater(t, full.Decided, 1000)
+			require.Greater(t, full.Decided, 450)
 			require.Equal(t, reportJSON(t, full), reportJSON(t, inc), "reform set %d, population %d", i, j)
 			var a, b bytes.Buffer
 			require.NoError(t, full.WriteText(&a))
