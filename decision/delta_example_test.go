@@ -34,7 +34,7 @@ set:
 	for _, p := range []string{"vouchers.tax_reduction", "eligibility.eligible"} {
 		b, _ := before.Get(p)
 		a, _ := after.Get(p)
-		fmt.Println(p, decision.FormatValue(b), "->", decision.FormatValue(a))
+		fmt.Println(p, b, "->", a)
 	}
 	// Output:
 	// [vouchers]
