@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
@@ -73,17 +75,23 @@ type Spec struct {
 type output struct {
 	name string
 	typ  reflect.Type // the value's type (for a pointer field, what it points to)
+	kind fn.Kind      // typ's
 	loc  fast.Location
 }
 
 // RuleSet is an area's rules compiled against the area's typed environment.
 // It is immutable and safe for concurrent use; compile once, evaluate many.
 type RuleSet struct {
-	rb       *wk.Rulebook
-	area     string
-	envType  reflect.Type  // the pointer type the rules were compiled for
-	params   *paramTable   // the parameters, by the index compiled rules read them with
-	slots    [][]*compiled // per rule id, its versions ordered by From
+	rb      *wk.Rulebook
+	area    string
+	envType reflect.Type  // the pointer type the rules were compiled for
+	spec    any           // the Spec's Env, to compile folded programs with
+	params  *paramTable   // the parameters, by the index compiled rules read them with
+	slots   [][]*compiled // per rule id, its versions ordered by From
+	// plan is what an untraced evaluation runs, per stretch of time in
+	// which no rule version and no folded program changes, ordered by
+	// from: on a date before the first, no rule is in force.
+	plan     []planSegment
 	earliest wk.Date
 	work     Work
 	pool     sync.Pool // *machine, one per goroutine at a time
@@ -95,22 +103,149 @@ type machine struct {
 	frame fast.Frame
 }
 
+// planSegment is the programs in force from a date on, one per rule in
+// force, in rulebook order.
+type planSegment struct {
+	from  wk.Date
+	steps []planStep
+	conds int // the conditions among the steps: the most reasons they give
+}
+
+type planStep struct {
+	c    *compiled
+	fold int // the folded program in force (c.folded), -1: the general one
+}
+
+// programs returns the step's program and its closures (nil: the rule runs
+// on the VM), compiling a folded program the first time it runs.
+func (st *planStep) programs() (*vm.Program, *fast.Program) {
+	if st.fold < 0 {
+		return st.c.prog, st.c.general()
+	}
+	return st.c.foldedAt(st.fold)
+}
+
+// buildPlan cuts the rule set's time into the stretches in which no rule
+// version begins or ends and no folded program changes, and lists the
+// programs in force in each.
+func (rs *RuleSet) buildPlan() {
+	var bounds []wk.Date
+	for _, versions := range rs.slots {
+		for _, c := range versions {
+			bounds = append(bounds, c.rule.From)
+			if !c.rule.To.IsZero() {
+				bounds = append(bounds, c.rule.To.AddDays(1))
+			}
+			for i := range c.folded {
+				bounds = append(bounds, c.folded[i].from)
+			}
+		}
+	}
+	sort.Slice(bounds, func(i, j int) bool { return bounds[i].Before(bounds[j]) })
+	bounds = slices.Compact(bounds)
+	rs.plan = make([]planSegment, 0, len(bounds))
+	for _, b := range bounds {
+		seg := planSegment{from: b}
+		for _, versions := range rs.slots {
+			if c := inForce(versions, b); c != nil {
+				seg.steps = append(seg.steps, planStep{c: c, fold: c.foldIndex(b)})
+				if c.out == nil {
+					seg.conds++
+				}
+			}
+		}
+		rs.plan = append(rs.plan, seg)
+	}
+}
+
+// segment returns the programs in force on d (nil when no rule is).
+func (rs *RuleSet) segment(d wk.Date) *planSegment {
+	lo, hi := 0, len(rs.plan)
+	for lo < hi { // the first segment that starts after d
+		m := int(uint(lo+hi) >> 1)
+		if rs.plan[m].from.After(d) {
+			hi = m
+		} else {
+			lo = m + 1
+		}
+	}
+	if lo == 0 {
+		return nil
+	}
+	return &rs.plan[lo-1]
+}
+
 type compiled struct {
-	rule *wk.Rule
-	prog *vm.Program   // reads parameters as it runs: traced evaluations use it
-	fast *fast.Program // prog on the closure backend, nil where not supported
-	out  *output
+	rule   *wk.Rule
+	reason wk.Reason   // a condition's reason when it holds
+	params []string    // the parameters the rule reads (param and param_at)
+	prog   *vm.Program // reads parameters as it runs: traced evaluations use it
+	// fast is prog on the closure backend (nil where not supported),
+	// compiled on first use: a rule with folded programs runs those.
+	fastOnce sync.Once
+	fast     *fast.Program
+	loc      *fast.Location // the output's, for a value rule
+	out      *output
 	// folded are the rule compiled once per stretch of its time in force
 	// in which none of the parameters it reads changes, each with those
 	// values as constants, ordered by from; an untraced evaluation runs
-	// the one in force.
+	// the one in force. Each is compiled the first time a decision falls
+	// in its stretch (start-up compiles none; a population of one year
+	// compiles that year's).
 	folded []foldedProg
+	rs     *RuleSet
+	want   reflect.Type
 }
 
 type foldedProg struct {
 	from wk.Date
-	prog *vm.Program
+	once sync.Once
+	prog *vm.Program // nil when it did not compile: the general program runs
 	fast *fast.Program
+}
+
+// general returns the closures of the general program, compiling them on
+// first use.
+func (c *compiled) general() *fast.Program {
+	c.fastOnce.Do(func() { c.fast = fast.Compile(c.prog.Node(), c.rs.envType, c.want, c.loc) })
+	return c.fast
+}
+
+// foldIndex is the index of the folded program in force on d, -1 when the
+// general program runs.
+func (c *compiled) foldIndex(d wk.Date) int {
+	for i := len(c.folded) - 1; i >= 0; i-- {
+		if !d.Before(c.folded[i].from) {
+			return i
+		}
+	}
+	return -1
+}
+
+// foldedAt returns folded program i and its closures, compiling them on
+// first use.
+func (c *compiled) foldedAt(i int) (*vm.Program, *fast.Program) {
+	f := &c.folded[i]
+	f.once.Do(func() {
+		pp := &paramPatcher{tab: c.rs.params, fold: f.from}
+		opts := baseOptions(c.rs.spec, pp)
+		if c.out == nil {
+			opts = append(opts, expr.AsBool())
+		}
+		prog, err := expr.Compile(c.rule.Expression(), opts...)
+		if err != nil {
+			return
+		}
+		var loc *fast.Location
+		if c.out != nil {
+			loc = &c.out.loc
+		}
+		f.prog, f.fast = prog, fast.Compile(prog.Node(), c.rs.envType, c.want, loc)
+	})
+	if f.prog == nil {
+		return c.prog, c.general()
+	}
+	return f.prog, f.fast
 }
 
 // program returns the program to run on d, and its closures when it has
@@ -120,12 +255,10 @@ func (c *compiled) program(d wk.Date, traced bool) (*vm.Program, *fast.Program) 
 	if traced {
 		return c.prog, nil
 	}
-	for i := len(c.folded) - 1; i >= 0; i-- {
-		if !d.Before(c.folded[i].from) {
-			return c.folded[i].prog, c.folded[i].fast
-		}
+	if i := c.foldIndex(d); i >= 0 {
+		return c.foldedAt(i)
 	}
-	return c.prog, c.fast
+	return c.prog, c.general()
 }
 
 // Area returns the name of the area the rule set was compiled for.
@@ -137,13 +270,27 @@ func (rs *RuleSet) Rulebook() *wk.Rulebook { return rs.rb }
 // Earliest returns the first day on which a rule of the area is in force.
 func (rs *RuleSet) Earliest() wk.Date { return rs.earliest }
 
+// Params lists the parameters the area's rules read, with param() or
+// param_at(), sorted: what a change of parameters can change in the
+// area's decisions.
+func (rs *RuleSet) Params() []string {
+	var out []string
+	for _, versions := range rs.slots {
+		for _, c := range versions {
+			out = append(out, c.params...)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
 // OnVM lists the rule versions (by id, once per id) whose general program
 // has no closures, so that an untraced evaluation runs them on expr's VM.
 func (rs *RuleSet) OnVM() []string {
 	var out []string
 	for _, versions := range rs.slots {
 		for _, c := range versions {
-			if c.fast == nil {
+			if c.general() == nil {
 				out = append(out, c.rule.ID)
 				break
 			}
@@ -199,7 +346,11 @@ func outputs(env reflect.Type) (map[string]*output, []string, error) {
 			if _, dup := outs[name]; dup {
 				return fmt.Errorf("output %s is declared twice in %v", name, env)
 			}
-			outs[name] = &output{name: name, typ: typ, loc: loc}
+			kind, ok := fn.KindOf(typ)
+			if !ok {
+				return fmt.Errorf("output %s: %v is not a type rules compute", name, typ)
+			}
+			outs[name] = &output{name: name, typ: typ, kind: kind, loc: loc}
 			names = append(names, name)
 		}
 		return nil
@@ -222,50 +373,100 @@ func Compile(rb *wk.Rulebook, spec Spec) (*RuleSet, error) {
 	if err != nil {
 		return nil, fmt.Errorf("area.Compile: area %s: %v", spec.Area, err)
 	}
-	rs := &RuleSet{rb: rb, area: spec.Area, envType: envType, params: newParamTable(rb), earliest: rb.Earliest(spec.Area)}
+	rs := &RuleSet{rb: rb, area: spec.Area, envType: envType, spec: spec.Env, params: paramTableOf(rb), earliest: rb.Earliest(spec.Area)}
 	maxSteps := spec.MaxSteps
 	if maxSteps <= 0 {
 		maxSteps = rb.WorkBudget()
 	}
 	overBudget := false
 	rs.pool.New = func() any { return &machine{vm: vm.VM{MemoryBudget: MemoryBudget}} }
-	var ps wk.Problems
-	producer := map[string]int{} // output name -> slot that computes it
+	// Three passes: the rules in order (slots, outputs, who computes
+	// what), their expressions compiled on every core (the bulk of the
+	// work), and the checks and closures in order again, so that the
+	// problems come in rulebook order whatever the compiling order.
+	type task struct {
+		r    *wk.Rule
+		idx  int // the rule's place among the area's rules
+		slot int
+		c    *compiled
+		pp   *paramPatcher
+		opts []expr.Option
+		pre  []wk.Problem // problems found before compiling
+		skip bool         // not compiled (an unknown output)
+		prog *vm.Program
+		err  error
+		want reflect.Type
+		loc  *fast.Location
+	}
+	type produced struct{ idx, slot int }
+	producers := map[string][]produced{} // output name -> the rules that compute it, in order
 	var slotIDs []string
-	for _, r := range rb.Rules(spec.Area) {
+	rules := rb.Rules(spec.Area)
+	tasks := make([]task, len(rules))
+	for i, r := range rules {
 		if len(slotIDs) == 0 || slotIDs[len(slotIDs)-1] != r.ID {
 			slotIDs = append(slotIDs, r.ID)
 			rs.slots = append(rs.slots, nil)
 		}
-		slot := len(rs.slots) - 1
-		c := &compiled{rule: r}
-		pp := &paramPatcher{tab: rs.params}
-		opts := baseOptions(spec.Env, pp)
+		t := &tasks[i]
+		t.r, t.idx, t.slot = r, i, len(rs.slots)-1
+		t.c = &compiled{rule: r, reason: reasonOf(r)}
+		t.pp = &paramPatcher{tab: rs.params}
+		t.opts = baseOptions(spec.Env, t.pp)
+		t.want = fn.TypeBool
 		if r.IsCondition() {
-			opts = append(opts, expr.AsBool())
-		} else {
-			out, ok := outs[r.Output]
-			if !ok {
-				e := &wk.UnknownError{What: "output of area " + spec.Area, ID: r.Output, Known: outNames}
-				ps.Error(r.Pos, r.ID, "%s (known: %s)", e.Error(), strings.Join(outNames, ", "))
-				continue
-			}
-			c.out = out
-			if p, dup := producer[r.Output]; dup && p != slot {
-				ps.Error(r.Pos, r.ID, "output %s is already computed by rule %s", r.Output, slotIDs[p])
-			}
-			producer[r.Output] = slot
+			t.opts = append(t.opts, expr.AsBool())
+			continue
 		}
-		prog, err := expr.Compile(r.Expression(), opts...)
-		if err != nil {
-			p := exprProblem(r, err)
+		out, ok := outs[r.Output]
+		if !ok {
+			e := &wk.UnknownError{What: "output of area " + spec.Area, ID: r.Output, Known: outNames}
+			t.pre = append(t.pre, wk.Problem{Pos: r.Pos, ID: r.ID, Msg: fmt.Sprintf("%s (known: %s)", e.Error(), strings.Join(outNames, ", "))})
+			t.skip = true
+			continue
+		}
+		t.c.out, t.want, t.loc = out, out.typ, &out.loc
+		if ps := producers[r.Output]; len(ps) > 0 && ps[len(ps)-1].slot != t.slot {
+			t.pre = append(t.pre, wk.Problem{Pos: r.Pos, ID: r.ID, Msg: fmt.Sprintf("output %s is already computed by rule %s", r.Output, slotIDs[ps[len(ps)-1].slot])})
+		}
+		producers[r.Output] = append(producers[r.Output], produced{i, t.slot})
+	}
+	// producerAt is the slot of the last rule up to rule idx that computes
+	// output name (as the rules above a rule see it).
+	producerAt := func(name string, idx int) (int, bool) {
+		slot, ok := 0, false
+		for _, p := range producers[name] {
+			if p.idx <= idx {
+				slot, ok = p.slot, true
+			}
+		}
+		return slot, ok
+	}
+	compileAll(len(tasks), func(i int) {
+		t := &tasks[i]
+		if t.skip {
+			return
+		}
+		t.prog, t.err = expr.Compile(t.r.Expression(), t.opts...)
+	})
+	var ps wk.Problems
+	for i := range tasks {
+		t := &tasks[i]
+		r, c := t.r, t.c
+		ps.Add(t.pre...)
+		if t.skip {
+			continue
+		}
+		if t.err != nil {
+			p := exprProblem(r, t.err)
 			var fe *file.Error
-			if errors.As(err, &fe) {
+			if errors.As(t.err, &fe) {
 				p.Msg = exprMessage(r.Expression(), fe, envType) + fe.Snippet
 			}
 			ps.Add(p)
 			continue
 		}
+		prog := t.prog
 		if c.out != nil {
 			if got := prog.Node().Type(); got != nil && got != c.out.typ && got.Kind() != reflect.Interface {
 				ps.Error(r.ExprPos, r.ID, "computes %s, but output %s wants %s", typeName(got), r.Output, typeName(c.out.typ))
@@ -281,32 +482,52 @@ func Compile(rb *wk.Rulebook, spec Spec) (*RuleSet, error) {
 			ps.Error(r.ExprPos, r.ID, "%s", problem)
 			continue
 		}
-		rs.work.add(slot, r, steps)
+		rs.work.add(t.slot, r, steps)
 		if rs.work.Steps > maxSteps && !overBudget {
 			overBudget = true
 			ps.Error(r.ExprPos, r.ID, "the rules of area %s may take up to %d steps on one evaluation with this one (%d steps); at most %d", spec.Area, rs.work.Steps, steps, maxSteps)
 		}
 		for _, ref := range outRefs(prog.Node()) {
-			if p, ok := producer[ref]; !ok || p >= slot {
+			if p, ok := producerAt(ref, t.idx); !ok || p >= t.slot {
 				ps.Error(r.ExprPos, r.ID, "reads out.%s before a rule above it computes it", ref)
 			}
 		}
 		c.prog = prog
-		want := fn.TypeBool
-		if c.out != nil {
-			want = c.out.typ
+		c.loc = t.loc
+		for _, idx := range t.pp.every {
+			c.params = append(c.params, rs.params.params[idx].ID)
 		}
-		c.fast = fast.Compile(prog.Node(), envType, want)
-		c.folded = foldPrograms(r, opts, pp)
-		for i := range c.folded {
-			c.folded[i].fast = fast.Compile(c.folded[i].prog.Node(), envType, want)
-		}
-		rs.slots[slot] = append(rs.slots[slot], c)
+		c.folded, c.rs, c.want = foldStarts(r, t.pp), rs, t.want
+		rs.slots[t.slot] = append(rs.slots[t.slot], c)
 	}
 	if err := ps.Err(); err != nil {
 		return nil, err
 	}
+	rs.buildPlan()
 	return rs, nil
+}
+
+// compileAll runs compile(i) for i in [0, n) on every core.
+func compileAll(n int, compile func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for i := range n {
+			compile(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				compile(i)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // baseOptions are the expr options every area compiles with: the typed
@@ -327,10 +548,11 @@ func baseOptions(env any, pp *paramPatcher) []expr.Option {
 	return append(opts, fn.Options...)
 }
 
-// foldPrograms compiles rule r once for every stretch of its time in force
-// in which none of the parameters it reads (pp.reads, collected when the
-// general program was compiled) changes, with their values as constants.
-func foldPrograms(r *wk.Rule, opts []expr.Option, pp *paramPatcher) []foldedProg {
+// foldStarts cuts rule r's time in force into the stretches in which none
+// of the parameters it reads (pp.reads, collected when the general program
+// was compiled) changes: the folded programs, compiled on first use with
+// the values in force as constants.
+func foldStarts(r *wk.Rule, pp *paramPatcher) []foldedProg {
 	if len(pp.reads) == 0 {
 		return nil
 	}
@@ -348,16 +570,10 @@ func foldPrograms(r *wk.Rule, opts []expr.Option, pp *paramPatcher) []foldedProg
 	}
 	sort.Slice(starts, func(i, j int) bool { return starts[i].Before(starts[j]) })
 	starts = slices.Compact(starts)
-	out := make([]foldedProg, 0, len(starts))
-	for _, from := range starts {
-		pp.fold = from
-		prog, err := expr.Compile(r.Expression(), opts...)
-		if err != nil {
-			return nil
-		}
-		out = append(out, foldedProg{from: from, prog: prog})
+	out := make([]foldedProg, len(starts))
+	for i, from := range starts {
+		out[i].from = from
 	}
-	pp.fold = wk.Date{}
 	return out
 }
 
@@ -437,8 +653,9 @@ type paramPatcher struct {
 	// parameter the rule reads changes: param("id") becomes the value in
 	// force then, a constant in the compiled program.
 	fold wk.Date
-	// reads collects the parameters the rule reads with param().
-	reads []int
+	// reads collects the parameters the rule reads with param(); every
+	// those it reads with param() or param_at().
+	reads, every []int
 }
 
 var kindSuffix = map[wk.Kind]string{wk.KindInteger: "int", wk.KindDecimal: "dec", wk.KindDate: "date", wk.KindString: "str", wk.KindList: "list", wk.KindBool: "bool"}
@@ -480,6 +697,7 @@ func (p *paramPatcher) Visit(n *ast.Node) {
 		return
 	}
 	param := p.tab.params[idx]
+	p.every = append(p.every, idx)
 	if !at {
 		p.reads = append(p.reads, idx)
 		if !p.fold.IsZero() {

@@ -2,7 +2,10 @@ package area
 
 import (
 	"fmt"
+	"runtime"
 	"sort"
+	"sync"
+	"weak"
 
 	wk "github.com/openwijkwerken/wijkwerken"
 	"github.com/openwijkwerken/wijkwerken/internal/fn"
@@ -15,6 +18,14 @@ type paramTable struct {
 	params   []*wk.Parameter
 	index    map[string]int
 	segments []segment
+	// timelines are each parameter's values as expressions see them, for
+	// param_at.
+	timelines [][]timedVal
+}
+
+type timedVal struct {
+	from, to wk.Date // to zero: open
+	v        fn.Val
 }
 
 // segment holds the value of every parameter over a stretch of time in
@@ -35,11 +46,33 @@ type paramView struct {
 	trace *traceStep // records the parameters a rule reads, when tracing
 }
 
+// tables are the parameter tables of the rulebooks being decided with, one
+// per rulebook, shared by its areas' rule sets (their values are shared
+// read-only); an entry goes when its rulebook is collected.
+var tables sync.Map // weak.Pointer[wk.Rulebook] -> *paramTable
+
+// paramTableOf returns rb's parameter table, building it once.
+func paramTableOf(rb *wk.Rulebook) *paramTable {
+	k := weak.Make(rb)
+	if t, ok := tables.Load(k); ok {
+		return t.(*paramTable)
+	}
+	t, loaded := tables.LoadOrStore(k, newParamTable(rb))
+	if !loaded {
+		runtime.AddCleanup(rb, func(k weak.Pointer[wk.Rulebook]) { tables.Delete(k) }, k)
+	}
+	return t.(*paramTable)
+}
+
 func newParamTable(rb *wk.Rulebook) *paramTable {
 	t := &paramTable{params: rb.Parameters(), index: map[string]int{}}
+	t.timelines = make([][]timedVal, len(t.params))
 	var bounds []wk.Date
 	for i, p := range t.params {
 		t.index[p.ID] = i
+		for _, v := range p.Values {
+			t.timelines[i] = append(t.timelines[i], timedVal{from: v.From, to: v.To, v: valOf(v.Value)})
+		}
 		for _, v := range p.Values {
 			bounds = append(bounds, v.From)
 			if !v.To.IsZero() {
@@ -111,21 +144,25 @@ func (e *paramMissingError) Error() string {
 	return fmt.Sprintf("parameter %s has no value in force on %s", e.ID, e.Date)
 }
 
-// Get is the value of parameter idx in force on the view's date, for the
-// closure backend.
-func (v *paramView) Get(idx int) (fn.Val, bool) {
-	x := v.fvals[idx]
-	return x, x.K != fn.Nil
+// Get is the value of parameter idx in force on the view's date (nil when
+// none is), for the closure backend.
+func (v *paramView) Get(idx int) *fn.Val {
+	if x := &v.fvals[idx]; x.K != fn.Nil {
+		return x
+	}
+	return nil
 }
 
-// GetAt is the value of parameter idx in force on d, for the closure
-// backend.
-func (v *paramView) GetAt(idx int, d wk.Date) (fn.Val, bool) {
-	pv, ok := v.tab.params[idx].At(d)
-	if !ok {
-		return fn.Val{}, false
+// GetAt is the value of parameter idx in force on d (nil when none is),
+// for the closure backend: as Parameter.At finds it, the newest first.
+func (v *paramView) GetAt(idx int, d wk.Date) *fn.Val {
+	tl := v.tab.timelines[idx]
+	for i := len(tl) - 1; i >= 0; i-- {
+		if x := &tl[i]; !d.Before(x.from) && (x.to.IsZero() || !d.After(x.to)) {
+			return &x.v
+		}
 	}
-	return valOf(pv.Value), true
+	return nil
 }
 
 func (v *paramView) get(idx int) (fn.Val, error) {

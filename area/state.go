@@ -7,6 +7,7 @@ import (
 
 	wk "github.com/openwijkwerken/wijkwerken"
 	"github.com/openwijkwerken/wijkwerken/dossier"
+	"github.com/openwijkwerken/wijkwerken/internal/fast"
 )
 
 // State is one decision in the making: the case, the date, the options,
@@ -20,14 +21,12 @@ type State struct {
 	Date    wk.Date
 	Case    *dossier.Case
 	Options Options
-	// Opts are the options the decision was given, for an area's own
-	// per-area calls (with CaseValidated added once the case is checked).
-	Opts []wk.Option
 	// Trace is nil unless the decision was asked for its trace; every area
 	// appends its steps to it as it runs.
 	Trace *wk.Trace
 	slots [16]slot
 	n     int
+	frame fast.Frame // the closures' frame, bound by each evaluation in turn
 }
 
 type slot struct {
@@ -38,14 +37,45 @@ type slot struct {
 
 // NewState starts a decision of c on date with opts.
 func NewState(date wk.Date, c *dossier.Case, opts ...wk.Option) *State {
+	s := &State{}
+	s.reset(date, c, opts)
+	return s
+}
+
+var emptyCase = &dossier.Case{}
+
+func (s *State) reset(date wk.Date, c *dossier.Case, opts []wk.Option) {
 	if c == nil {
-		c = &dossier.Case{}
+		c = emptyCase
 	}
-	s := &State{Date: date, Case: c, Options: Apply(opts), Opts: opts}
+	s.Date, s.Case = date, c
+	for _, f := range opts {
+		f(&s.Options)
+	}
 	if s.Options.Trace {
 		s.Trace = &wk.Trace{}
 	}
+}
+
+var statePool = sync.Pool{New: func() any { return new(State) }}
+
+// AcquireState is NewState from a pool of states: a decision that keeps
+// nothing of its state after it returns (its results and trace are its
+// own) gives it back with Release, so that a decision allocates no state.
+func AcquireState(date wk.Date, c *dossier.Case, opts ...wk.Option) *State {
+	s := statePool.Get().(*State)
+	s.reset(date, c, opts)
 	return s
+}
+
+// Release gives a state from AcquireState back to the pool. Neither the
+// state nor anything that refers into it may be used after; the results
+// put into it, and its trace, stay as they are.
+func (s *State) Release() {
+	clear(s.slots[:s.n])
+	s.n, s.Case, s.Trace, s.Options = 0, nil, nil, Options{}
+	s.frame.Release()
+	statePool.Put(s)
 }
 
 // Put records what area name decided: its result, or the error that kept
@@ -123,6 +153,15 @@ type Definition struct {
 	// Result is the type of the result Decide returns (a pointer to a
 	// struct).
 	Result reflect.Type
+	// Rules are the rulebook areas whose rules the area evaluates itself
+	// (not through the areas in After); none means the rulebook area of
+	// its Name, when its package decides one (Package.RuleAreas).
+	Rules []string
+	// Params are the parameters the area's Go code reads from the
+	// rulebook itself, besides those its rules read: with the rules, what
+	// a reform can change in its decisions (a comparison re-decides only
+	// the areas a reform can change).
+	Params []string
 }
 
 // DecideFunc decides one area over the state, reading the results of the

@@ -13,8 +13,6 @@
 package compare
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -45,6 +43,11 @@ type Options struct {
 	// GroupFields): referrer, income, user_type, municipality,
 	// organiser_price, trajectory_age, transitional.
 	By []string
+	// Full decides every area of every case under every rulebook. By
+	// default a case is decided in full under the baseline only; under a
+	// reform (or a swept value) only the areas the reform can change are
+	// decided again (decision.Delta), the same report for less work.
+	Full bool
 }
 
 func (o Options) examples() int {
@@ -76,6 +79,18 @@ const maxLineErrors = 20
 // instead.
 func decideAll(ctx context.Context, r io.Reader, engines []*decision.Engine, o Options,
 	visit func(worker, line int, l decision.Line, res []*decision.Result), fail func(worker int, e LineError)) (int, error) {
+	// Under every rulebook but the baseline, a case is decided from its
+	// baseline decision: the areas the rulebook cannot change keep it.
+	var deltas []*decision.Delta
+	if !o.Full {
+		for _, e := range engines[1:] {
+			d, err := decision.NewDelta(engines[0], e)
+			if err != nil {
+				return 0, err
+			}
+			deltas = append(deltas, d)
+		}
+	}
 	workers := o.Workers
 	if workers <= 0 {
 		workers = defaultWorkers()
@@ -109,7 +124,11 @@ func decideAll(ctx context.Context, r io.Reader, engines []*decision.Engine, o O
 					}
 					failed := false
 					for i, e := range engines {
-						res[i], err = e.Decide(l.Date, l.Case, area.CaseValidated())
+						if i > 0 && deltas != nil {
+							res[i], err = deltas[i-1].Decide(res[0], l.Date, l.Case, area.CaseValidated())
+						} else {
+							res[i], err = e.Decide(l.Date, l.Case, area.CaseValidated())
+						}
 						if res[i] == nil {
 							fail(w, LineError{Line: j.line, ID: l.ID, Err: err.Error()})
 							failed = true
@@ -123,12 +142,12 @@ func decideAll(ctx context.Context, r io.Reader, engines []*decision.Engine, o O
 			}
 		}(w)
 	}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, min(64*1024, maxLine)), maxLine)
+	lr := decision.NewLineReader(r, maxLine)
 	line, cases := 0, 0
 	const batchSize = 64
 	batch := make([]job, 0, batchSize)
 	var readErr error
+	var long []LineError // lines over the limit, reported once the workers are done
 	send := func() bool {
 		if len(batch) == 0 {
 			return true
@@ -141,24 +160,35 @@ func decideAll(ctx context.Context, r io.Reader, engines []*decision.Engine, o O
 			return false
 		}
 	}
-	for sc.Scan() {
-		line++
-		data := bytes.TrimSpace(sc.Bytes())
-		if len(data) == 0 {
+	for {
+		n, data, err := lr.Next()
+		if err == io.EOF {
+			break
+		}
+		var tooLong *decision.LineTooLongError
+		if errors.As(err, &tooLong) {
+			// Counted as a line that could not be read; the rest goes on.
+			cases++
+			long = append(long, LineError{Line: n, Err: err.Error()})
 			continue
 		}
+		if err != nil {
+			readErr = fmt.Errorf("line %d: %w", n, err)
+			break
+		}
+		line = n
 		cases++
-		batch = append(batch, job{line: line, data: bytes.Clone(data)})
+		batch = append(batch, job{line: line, data: data})
 		if len(batch) == batchSize && !send() {
 			break
 		}
 	}
-	if err := sc.Err(); err != nil {
-		readErr = fmt.Errorf("line %d: %w", line+1, err)
-	}
 	send()
 	close(jobs)
 	wg.Wait()
+	for _, e := range long {
+		fail(0, e)
+	}
 	if readErr != nil {
 		return cases, readErr
 	}
@@ -209,19 +239,56 @@ type Total struct {
 var totalDefs = []struct {
 	name, unit, how string
 	add             func(r *decision.Result, c *dossier.Case) decimal.Decimal
+	// paths are the output paths add reads (besides the case); none: it
+	// reads more (the errors).
+	paths []int
 }{
-	{"worker allowances", "EUR", "sum of vouchers.allowance", sumDec("vouchers.allowance")},
-	{"travel allowances", "EUR", "sum of vouchers.travel_allowance", sumDec("vouchers.travel_allowance")},
-	{"tax reductions", "EUR", "sum of vouchers.tax_reduction", sumDec("vouchers.tax_reduction")},
-	{"cheque revenue", "EUR", "vouchers.cheques_needed x organiser.cheque_price, where vouchers.price_valid", chequeRevenue},
-	{"registration fees", "EUR", "sum of vouchers.registration_fee", sumDec("vouchers.registration_fee")},
-	{"community service allowances", "EUR", "sum of community_service.allowance (a month)", sumDec("community_service.allowance")},
-	{"hours allowed", "hours", "sum of hours.allowed", sumInt("hours.allowed")},
-	{"eligible", "cases", "eligibility.eligible is true", countTrue("eligibility.eligible")},
-	{"placements allowed", "cases", "placement.allowed is true", countTrue("placement.allowed")},
-	{"assignments allowed", "cases", "placement.assignment_allowed is true", countTrue("placement.assignment_allowed")},
-	{"community service eligible", "cases", "community_service.eligible is true", countTrue("community_service.eligible")},
-	{"cases with an area not decided", "cases", "an area of the case could not be decided (its outputs are missing from the totals above)", withErrors},
+	{"worker allowances", "EUR", "sum of vouchers.allowance", sumDec("vouchers.allowance"), indexes("vouchers.allowance")},
+	{"travel allowances", "EUR", "sum of vouchers.travel_allowance", sumDec("vouchers.travel_allowance"), indexes("vouchers.travel_allowance")},
+	{"tax reductions", "EUR", "sum of vouchers.tax_reduction", sumDec("vouchers.tax_reduction"), indexes("vouchers.tax_reduction")},
+	{"cheque revenue", "EUR", "vouchers.cheques_needed x organiser.cheque_price, where vouchers.price_valid", chequeRevenue, indexes("vouchers.price_valid", "vouchers.cheques_needed")},
+	{"registration fees", "EUR", "sum of vouchers.registration_fee", sumDec("vouchers.registration_fee"), indexes("vouchers.registration_fee")},
+	{"community service allowances", "EUR", "sum of community_service.allowance (a month)", sumDec("community_service.allowance"), indexes("community_service.allowance")},
+	{"hours allowed", "hours", "sum of hours.allowed", sumInt("hours.allowed"), indexes("hours.allowed")},
+	{"eligible", "cases", "eligibility.eligible is true", countTrue("eligibility.eligible"), indexes("eligibility.eligible")},
+	{"placements allowed", "cases", "placement.allowed is true", countTrue("placement.allowed"), indexes("placement.allowed")},
+	{"assignments allowed", "cases", "placement.assignment_allowed is true", countTrue("placement.assignment_allowed"), indexes("placement.assignment_allowed")},
+	{"community service eligible", "cases", "community_service.eligible is true", countTrue("community_service.eligible"), indexes("community_service.eligible")},
+	{"cases with an area not decided", "cases", "an area of the case could not be decided (its outputs are missing from the totals above)", withErrors, nil},
+}
+
+// indexes are the indexes of paths in decision.Paths().
+func indexes(paths ...string) []int {
+	out := make([]int, len(paths))
+	for i, p := range paths {
+		out[i] = decision.PathIndex(p)
+	}
+	return out
+}
+
+// addPair adds a case's baseline and reformed results to their tallies: a
+// total whose paths the two results share (one area decision, kept by the
+// reform) adds the baseline's value to both.
+func addPair(tb, ta tally, base, alt *decision.Result, c *dossier.Case) {
+	for i, d := range totalDefs {
+		vb := d.add(base, c)
+		if !vb.IsZero() {
+			tb[i] = tb[i].Add(vb)
+		}
+		va := vb
+		for _, p := range d.paths {
+			if !base.Shared(alt, p) {
+				va = d.add(alt, c)
+				break
+			}
+		}
+		if d.paths == nil {
+			va = d.add(alt, c)
+		}
+		if !va.IsZero() {
+			ta[i] = ta[i].Add(va)
+		}
+	}
 }
 
 func withErrors(r *decision.Result, _ *dossier.Case) decimal.Decimal {
@@ -232,24 +299,27 @@ func withErrors(r *decision.Result, _ *dossier.Case) decimal.Decimal {
 }
 
 func sumDec(path string) func(*decision.Result, *dossier.Case) decimal.Decimal {
+	i := decision.PathIndex(path)
 	return func(r *decision.Result, _ *dossier.Case) decimal.Decimal {
-		v, _ := r.Get(path)
+		v, _ := r.At(i)
 		d, _ := v.(decimal.Decimal)
 		return d
 	}
 }
 
 func sumInt(path string) func(*decision.Result, *dossier.Case) decimal.Decimal {
+	i := decision.PathIndex(path)
 	return func(r *decision.Result, _ *dossier.Case) decimal.Decimal {
-		v, _ := r.Get(path)
+		v, _ := r.At(i)
 		i, _ := v.(int)
 		return decimal.NewFromInt(int64(i))
 	}
 }
 
 func countTrue(path string) func(*decision.Result, *dossier.Case) decimal.Decimal {
+	i := decision.PathIndex(path)
 	return func(r *decision.Result, _ *dossier.Case) decimal.Decimal {
-		if v, _ := r.Get(path); v == true {
+		if v, _ := r.At(i); v == true {
 			return decimal.NewFromInt(1)
 		}
 		return decimal.Zero

@@ -13,6 +13,7 @@ import (
 	wk "github.com/openwijkwerken/wijkwerken"
 	"github.com/openwijkwerken/wijkwerken/compare"
 	"github.com/openwijkwerken/wijkwerken/decision"
+	"github.com/openwijkwerken/wijkwerken/internal/benchpair"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -409,8 +410,19 @@ func TestCompareErrors(t *testing.T) {
 	_, err = compare.Compare(ctx, bytes.NewReader(popLines(t, e.Rulebook(), 500)), e, nil, compare.Options{})
 	assert.ErrorIs(t, err, context.Canceled)
 
-	_, err = compare.Compare(context.Background(), strings.NewReader(strings.Repeat("x", 200)), e, nil, compare.Options{MaxLine: 100})
-	assert.ErrorContains(t, err, "line 1")
+	// A line over the limit is a line error, counted and kept; the lines
+	// after it are decided.
+	in := strings.Repeat("x", 200) + "\n" + string(popLines(t, e.Rulebook(), 3))
+	rep, err := compare.Compare(context.Background(), strings.NewReader(in), e, nil, compare.Options{MaxLine: 2000})
+	require.NoError(t, err)
+	assert.Equal(t, 4, rep.Cases)
+	assert.Equal(t, 1, rep.Errors)
+	assert.Equal(t, 3, rep.Decided)
+	rep, err = compare.Compare(context.Background(), strings.NewReader(strings.Repeat("x", 200)), e, nil, compare.Options{MaxLine: 100})
+	require.NoError(t, err)
+	require.Len(t, rep.ErrorLines, 1)
+	assert.Equal(t, 1, rep.ErrorLines[0].Line)
+	assert.Contains(t, rep.ErrorLines[0].Err, "longer than the limit of 100 bytes")
 }
 
 // BenchmarkCompare compares a synthetic population under the reference and
@@ -418,13 +430,43 @@ func TestCompareErrors(t *testing.T) {
 func BenchmarkCompare(b *testing.B) {
 	e := engine(b)
 	pop := popLines(b, e.Rulebook(), 5000)
-	rfs := reforms(b, "../testdata/reforms/monthly-cap-80.yaml")
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if _, err := compare.Compare(context.Background(), bytes.NewReader(pop), e, rfs, compare.Options{}); err != nil {
-			b.Fatal(err)
-		}
+	// A reform of voucher parameters alone (the tax rate), compared by
+	// re-deciding every area under it (full) and by re-deciding only the
+	// areas it can change (incremental, the default); and the monthly cap,
+	// which reaches every area that counts hours.
+	for _, bc := range []struct {
+		name, reform string
+		full         bool
+	}{
+		{"vouchers_reform/full", "../testdata/reforms/tax-reduction-20-kept.yaml", true},
+		{"vouchers_reform/incremental", "../testdata/reforms/tax-reduction-20-kept.yaml", false},
+		{"hours_reform/full", "../testdata/reforms/monthly-cap-80.yaml", true},
+		{"hours_reform/incremental", "../testdata/reforms/monthly-cap-80.yaml", false},
+	} {
+		rfs := reforms(b, bc.reform)
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				if _, err := compare.Compare(context.Background(), bytes.NewReader(pop), e, rfs, compare.Options{Full: bc.full}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N*5000)/b.Elapsed().Seconds(), "cases/s")
+		})
 	}
-	b.ReportMetric(float64(b.N*5000)/b.Elapsed().Seconds(), "cases/s")
+	// Full and incremental alternately, for a ratio from one machine state.
+	for _, bc := range []struct{ name, reform string }{
+		{"vouchers_reform/pair", "../testdata/reforms/tax-reduction-20-kept.yaml"},
+		{"hours_reform/pair", "../testdata/reforms/monthly-cap-80.yaml"},
+	} {
+		rfs := reforms(b, bc.reform)
+		run := func(full bool) func(int) {
+			return func(int) {
+				if _, err := compare.Compare(context.Background(), bytes.NewReader(pop), e, rfs, compare.Options{Full: full}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		b.Run(bc.name, func(b *testing.B) { benchpair.RunRounds(b, 1, "incremental", run(false), "full", run(true)) })
+	}
 }

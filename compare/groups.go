@@ -146,7 +146,7 @@ func (g groupAcc) row(value string) *GroupRow {
 	}
 	r := g[value]
 	if r == nil {
-		if len(g) >= maxGroups {
+		if len(g) >= maxGroups && value != "(other)" {
 			return g.row("(other)")
 		}
 		r = &GroupRow{Value: value, Measures: make([]GroupMeasure, len(measures))}

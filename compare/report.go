@@ -175,13 +175,23 @@ func newAcc(examples int, by []string) *acc {
 func (a *acc) visit(line int, l decision.Line, res []*decision.Result) {
 	a.decided++
 	base, alt := res[0], res[1]
-	a.tallies[0].add(base, l.Case)
-	a.tallies[1].add(alt, l.Case)
+	addPair(a.tallies[0], a.tallies[1], base, alt, l.Case)
 	changed := false
 	var changedKinds [3]bool // decision, reasons, bookkeeping changed
-	for _, p := range contractPaths {
-		bv, inB := base.Get(p.Path)
-		av, inA := alt.Get(p.Path)
+	for i, p := range contractPaths {
+		if base.Shared(alt, i) {
+			// One and the same decision under both rulebooks (the reform
+			// cannot change its area): the value is the same, computed or
+			// absent in both.
+			if _, in := base.At(i); in {
+				o := a.output(p.Path)
+				o.before++
+				o.after++
+			}
+			continue
+		}
+		bv, inB := base.At(i)
+		av, inA := alt.At(i)
 		if !inB && !inA {
 			continue
 		}
@@ -257,17 +267,37 @@ func (a *acc) visit(line int, l decision.Line, res []*decision.Result) {
 		}
 	}
 	a.budget.add(l.Date.Year(), base, alt, l.Case)
-	before, after := ruleSet(base), ruleSet(alt)
-	for id := range after {
-		if !before[id] {
-			a.rule(id)[0]++
+	// The rules whose reasons start or stop (each rule's reason once).
+	before, after := base.Reasons(), alt.Reasons()
+	for _, x := range after {
+		if !hasRule(before, x.Rule) {
+			a.rule(x.Rule)[0]++
 		}
 	}
-	for id := range before {
-		if !after[id] {
-			a.rule(id)[1]++
+	for _, x := range before {
+		if !hasRule(after, x.Rule) {
+			a.rule(x.Rule)[1]++
 		}
 	}
+}
+
+func hasRule(rs []wk.Reason, id string) bool {
+	for i := range rs {
+		if rs[i].Rule == id {
+			return true
+		}
+	}
+	return false
+}
+
+// output is the accumulator of an output path.
+func (a *acc) output(path string) *outAcc {
+	o := a.outputs[path]
+	if o == nil {
+		o = &outAcc{dirs: map[string]*dirAcc{}}
+		a.outputs[path] = o
+	}
+	return o
 }
 
 func (a *acc) rule(id string) *[2]int {
@@ -277,14 +307,6 @@ func (a *acc) rule(id string) *[2]int {
 		a.rules[id] = r
 	}
 	return r
-}
-
-func ruleSet(r *decision.Result) map[string]bool {
-	m := map[string]bool{}
-	for _, x := range r.Reasons() {
-		m[x.Rule] = true
-	}
-	return m
 }
 
 func (a *acc) merge(o *acc) {

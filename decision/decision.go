@@ -63,24 +63,55 @@ type Path struct {
 	Kind Kind `json:"kind"`
 }
 
+// maxAreas is the most areas a combined decision holds (as many as an
+// area.State does).
+const maxAreas = 16
+
 // registry is what the packages declare, in the order areas run.
 type registry struct {
 	defs      []area.Definition
 	paths     []*area.Path // in declaration order
 	byPath    map[string]*area.Path
 	pathDef   map[string]int // path -> index in defs
+	pathIdx   map[string]int // path -> index in paths
+	defOf     []int          // by index in paths: the index in defs
+	reasons   [][]int        // by def: the index of the result's Reasons field, nil without
 	ruleAreas []string
-	err       error
+	// top is the result's JSON object as MarshalJSON writes it: its keys
+	// in order (encoding/json's, sorted), each a section of output paths
+	// or one of the entries beside them.
+	top []jsonKey
+	err error
+}
+
+// jsonKey is a key of the result's JSON: a section of output paths (its
+// paths sorted by their names in it), or date, errors, explanations,
+// trace.
+type jsonKey struct {
+	name   string
+	quoted []byte // "name":
+	paths  []jsonPath
+}
+
+type jsonPath struct {
+	key    string // the path without its section
+	quoted []byte // "key":
+	p      *area.Path
+	def    int
 }
 
 var declared = sync.OnceValue(func() *registry {
-	r := &registry{byPath: map[string]*area.Path{}, pathDef: map[string]int{}}
+	r := &registry{byPath: map[string]*area.Path{}, pathDef: map[string]int{}, pathIdx: map[string]int{}}
 	var defs []area.Definition
 	for _, p := range packages {
 		defs = append(defs, p.Areas...)
 		r.ruleAreas = append(r.ruleAreas, p.RuleAreas...)
 	}
 	if r.defs, r.err = order(defs); r.err != nil {
+		return r
+	}
+	if len(r.defs) > maxAreas {
+		r.err = fmt.Errorf("decision: %d areas, more than the %d a decision holds", len(r.defs), maxAreas)
 		return r
 	}
 	for i, d := range r.defs {
@@ -95,10 +126,40 @@ var declared = sync.OnceValue(func() *registry {
 				r.err = fmt.Errorf("decision: output path %s is declared twice", p.Path)
 				return r
 			}
-			r.byPath[p.Path], r.pathDef[p.Path] = p, i
+			r.byPath[p.Path], r.pathDef[p.Path], r.pathIdx[p.Path] = p, i, len(r.paths)
 			r.paths = append(r.paths, p)
+			r.defOf = append(r.defOf, i)
 		}
 	}
+	for _, d := range r.defs {
+		var idx []int
+		if f, ok := d.Result.Elem().FieldByName("Reasons"); ok && f.Type == reasonsType {
+			idx = f.Index
+		}
+		r.reasons = append(r.reasons, idx)
+	}
+	sections := map[string]*jsonKey{}
+	for _, k := range reservedKeys {
+		sections[k] = &jsonKey{name: k}
+	}
+	for _, p := range r.paths {
+		section, key, _ := strings.Cut(p.Path, ".")
+		k := sections[section]
+		if k == nil {
+			k = &jsonKey{name: section}
+			sections[section] = k
+		} else if k.paths == nil && slices.Contains(reservedKeys, section) {
+			r.err = fmt.Errorf("decision: output path %s is in a section the result's JSON keeps for itself", p.Path)
+			return r
+		}
+		k.paths = append(k.paths, jsonPath{key: key, quoted: append(area.AppendJSONString(nil, key), ':'), p: p, def: r.pathDef[p.Path]})
+	}
+	for _, k := range sections {
+		k.quoted = append(area.AppendJSONString(nil, k.name), ':')
+		sort.Slice(k.paths, func(i, j int) bool { return k.paths[i].key < k.paths[j].key })
+		r.top = append(r.top, *k)
+	}
+	sort.Slice(r.top, func(i, j int) bool { return r.top[i].name < r.top[j].name })
 	return r
 })
 
@@ -175,6 +236,29 @@ type Engine struct {
 	reg      *registry
 	steps    []area.DecideFunc // by index in reg.defs
 	ruleSets []*area.RuleSet
+	// fingerprint is the rulebook's, quoted as JSON, computed when a
+	// result's JSON first needs it (tools that build an engine per
+	// mutant never do).
+	fingerprintOnce sync.Once
+	fingerprintJSON []byte
+}
+
+// reservedKeys are the keys of a result's JSON that are not areas.
+var reservedKeys = []string{"date", "engine", "errors", "explanations", "fingerprint", "trace"}
+
+// engineJSON is the engine's version, quoted as JSON.
+var engineJSON = area.AppendJSONString(nil, wk.Version().Version)
+
+// Fingerprint returns the fingerprint of the engine's rulebook
+// (wijkwerken.Rulebook.Fingerprint), computed once.
+func (e *Engine) Fingerprint() string {
+	j := e.quotedFingerprint()
+	return string(j[1 : len(j)-1])
+}
+
+func (e *Engine) quotedFingerprint() []byte {
+	e.fingerprintOnce.Do(func() { e.fingerprintJSON = area.AppendJSONString(nil, e.rb.Fingerprint()) })
+	return e.fingerprintJSON
 }
 
 // New compiles every area of the rulebook. Every problem of every area is
@@ -269,7 +353,11 @@ type Result struct {
 	Errors      []AreaError                 `json:"-"`
 	Trace       *wk.Trace                   `json:"-"`
 	reg         *registry
+	eng         *Engine
 	results     []any // by index in reg.defs; nil where not decided
+	resultsBuf  [maxAreas]any
+	errs        [maxAreas]error // by index in reg.defs
+	validated   bool            // the case passed Case.Validate (or was given as such)
 	outputsOnce sync.Once
 	outputs     map[string]any // built on first use
 }
@@ -290,24 +378,42 @@ func (e AreaError) Unwrap() error { return e.Err }
 // decide, or one whose every area failed (then the error joins theirs).
 // Areas that failed while others succeeded are listed in Result.Errors.
 func (e *Engine) Decide(date wk.Date, c *dossier.Case, opts ...wk.Option) (*Result, error) {
+	return e.decide(date, c, opts, nil, nil)
+}
+
+// decide is Decide; with a baseline, the areas not marked changed take the
+// baseline's results (or errors) instead of being decided again.
+func (e *Engine) decide(date wk.Date, c *dossier.Case, opts []wk.Option, base *Result, changed []bool) (*Result, error) {
 	if c == nil {
 		c = &dossier.Case{}
 	}
-	o := area.Apply(opts)
-	// Validate once for all the areas. An invalid case goes to each area
+	s := area.AcquireState(date, c, opts...)
+	defer s.Release()
+	// Validate once for all the areas (a baseline decision of the same
+	// case validated it already). An invalid case goes to each area
 	// unvalidated, so that each reports what it finds, as on its own.
-	if !o.Validated && c.Validate() == nil {
-		opts = append(opts[:len(opts):len(opts)], area.CaseValidated())
+	if !s.Options.Validated && ((base != nil && base.validated) || c.Validate() == nil) {
+		s.Options.Validated = true
 	}
-	s := area.NewState(date, c, opts...)
-	r := &Result{Date: date, Trace: s.Trace, reg: e.reg, results: make([]any, len(e.steps))}
+	r := &Result{Date: date, Trace: s.Trace, reg: e.reg, eng: e, validated: s.Options.Validated}
+	r.results = r.resultsBuf[:len(e.steps):len(e.steps)]
 	tried, failed := 0, 0
 	for i, d := range e.reg.defs {
 		if !d.Applies(s) {
 			continue
 		}
 		tried++
-		res, err := e.steps[i](s)
+		var res any
+		var err error
+		if base != nil && !changed[i] {
+			// Nothing the area reads from the rulebook differs, nor does
+			// any area it rests on: the baseline's decision stands.
+			res, err = base.results[i], base.errs[i]
+			s.Put(d.Name, res, err)
+		} else {
+			res, err = e.steps[i](s)
+		}
+		r.errs[i] = err
 		if err != nil {
 			failed++
 			r.addError(d.Section, err)
@@ -366,8 +472,8 @@ func (r *Result) Area(name string) (any, bool) {
 func (r *Result) outs() map[string]any {
 	r.outputsOnce.Do(func() {
 		r.outputs = make(map[string]any, len(r.reg.paths))
-		for _, p := range r.reg.paths {
-			if v, ok := r.value(p); ok {
+		for i, p := range r.reg.paths {
+			if v, ok := r.value(i); ok {
 				r.outputs[p.Path] = v
 			}
 		}
@@ -375,8 +481,9 @@ func (r *Result) outs() map[string]any {
 	return r.outputs
 }
 
-func (r *Result) value(p *area.Path) (any, bool) {
-	res := r.results[r.reg.pathDef[p.Path]]
+func (r *Result) value(i int) (any, bool) {
+	p := r.reg.paths[i]
+	res := r.results[r.reg.defOf[i]]
 	if res == nil {
 		return nil, false
 	}
@@ -387,11 +494,40 @@ func (r *Result) value(p *area.Path) (any, bool) {
 // decimal.Decimal, wijkwerken.Date, []string (reason codes) or nil (a
 // computed null). ok is false when the path was not computed for this case.
 func (r *Result) Get(path string) (v any, ok bool) {
-	p, known := r.reg.byPath[path]
+	i, known := r.reg.pathIdx[path]
 	if !known {
 		return nil, false
 	}
-	return r.value(p)
+	return r.value(i)
+}
+
+// PathIndex returns the index of path in Paths(), -1 for an unknown path:
+// At reads a path by it, without looking its name up.
+func PathIndex(path string) int {
+	if i, ok := declared().pathIdx[path]; ok {
+		return i
+	}
+	return -1
+}
+
+// At returns the value of the i-th path of Paths(), as Get does.
+func (r *Result) At(i int) (v any, ok bool) {
+	if i < 0 || i >= len(r.reg.paths) {
+		return nil, false
+	}
+	return r.value(i)
+}
+
+// Shared reports whether the i-th path of Paths() has its value from one
+// and the same area decision in r and o: a Delta keeps the decisions a
+// reform cannot change, so their values are equal without comparing them.
+func (r *Result) Shared(o *Result, i int) bool {
+	if o == nil || r.reg != o.reg || i < 0 || i >= len(r.reg.paths) {
+		return false
+	}
+	def := r.reg.defOf[i]
+	a, b := r.results[def], o.results[def]
+	return a != nil && b != nil && a == b
 }
 
 // Computed returns the output paths computed for this case, sorted.
@@ -417,40 +553,133 @@ func (r *Result) Err(path string) error {
 
 // MarshalJSON writes the result as the nested object the output paths
 // address ({"eligibility": {"eligible": true, ...}}), with the decision
-// date, the reasons in full under "explanations", the errors of areas that
-// failed under "errors" and, when asked for, the trace.
-func (r *Result) MarshalJSON() ([]byte, error) { return json.Marshal(r.doc(true)) }
+// date, the rulebook's fingerprint and the engine's version (which rules
+// and which build decided), the reasons in full under "explanations", the
+// errors of areas that failed under "errors" and, when asked for, the
+// trace.
+func (r *Result) MarshalJSON() ([]byte, error) { return r.AppendJSON(nil, true) }
 
 // OutputsJSON is the result as MarshalJSON writes it, without the
 // explanations: the outputs, the errors and, when asked for, the trace. It
 // is what a bulk stream writes unless asked to explain.
-func (r *Result) OutputsJSON() ([]byte, error) { return json.Marshal(r.doc(false)) }
+func (r *Result) OutputsJSON() ([]byte, error) { return r.AppendJSON(nil, false) }
 
-func (r *Result) doc(explain bool) map[string]any {
-	doc := map[string]any{"date": r.Date}
-	for p, v := range r.outs() {
-		section, field, _ := strings.Cut(p, ".")
-		m, _ := doc[section].(map[string]any)
-		if m == nil {
-			m = map[string]any{}
-			doc[section] = m
+// AppendJSON appends the result as MarshalJSON writes it (with the
+// explanations when explain) to b: written directly from the areas'
+// results by their declared output paths, keys in encoding/json's order,
+// nothing boxed on the way.
+func (r *Result) AppendJSON(b []byte, explain bool) ([]byte, error) {
+	b = append(b, '{')
+	first := true
+	for i := range r.reg.top {
+		k := &r.reg.top[i]
+		key := func(string) { b, first = appendKey(b, first, k.quoted) }
+		switch k.name {
+		case "date":
+			key("date")
+			d, _ := r.Date.MarshalJSON()
+			b = append(b, d...)
+			continue
+		case "engine":
+			key("engine")
+			b = append(b, engineJSON...)
+			continue
+		case "fingerprint":
+			if r.eng == nil {
+				continue
+			}
+			key("fingerprint")
+			b = append(b, r.eng.quotedFingerprint()...)
+			continue
+		case "errors":
+			if len(r.Errors) == 0 {
+				continue
+			}
+			key("errors")
+			b = r.appendErrors(b)
+			continue
+		case "explanations":
+			if !explain {
+				continue
+			}
+			expl := r.Reasons()
+			if len(expl) == 0 {
+				continue
+			}
+			key("explanations")
+			j, err := json.Marshal(expl)
+			if err != nil {
+				return nil, err
+			}
+			b = append(b, j...)
+			continue
+		case "trace":
+			if r.Trace == nil {
+				continue
+			}
+			key("trace")
+			j, err := json.Marshal(r.Trace)
+			if err != nil {
+				return nil, err
+			}
+			b = append(b, j...)
+			continue
 		}
-		m[field] = v
-	}
-	if expl := r.Reasons(); explain && len(expl) > 0 {
-		doc["explanations"] = expl
-	}
-	if len(r.Errors) > 0 {
-		errs := map[string]string{}
-		for _, ae := range r.Errors {
-			errs[ae.Area] = ae.Err.Error()
+		opened := false
+		for j := range k.paths {
+			jp := &k.paths[j]
+			res := r.results[jp.def]
+			if res == nil {
+				continue
+			}
+			mark, wasFirst := len(b), first
+			if !opened {
+				key(k.name)
+				b = append(b, '{')
+			} else {
+				b = append(b, ',')
+			}
+			b = append(b, jp.quoted...)
+			var ok bool
+			if b, ok = jp.p.AppendJSON(b, res); !ok {
+				b, first = b[:mark], wasFirst // absent: undo its key
+				continue
+			}
+			opened = true
 		}
-		doc["errors"] = errs
+		if opened {
+			b = append(b, '}')
+		}
 	}
-	if r.Trace != nil {
-		doc["trace"] = r.Trace
+	return append(b, '}'), nil
+}
+
+// appendKey writes an object's key, after a comma unless it is the first.
+func appendKey(b []byte, first bool, quoted []byte) ([]byte, bool) {
+	if !first {
+		b = append(b, ',')
 	}
-	return doc
+	return append(b, quoted...), false
+}
+
+// appendErrors writes the errors of the areas that failed, by area, keys
+// sorted.
+func (r *Result) appendErrors(b []byte) []byte {
+	errs := make([]AreaError, len(r.Errors))
+	copy(errs, r.Errors)
+	sort.Slice(errs, func(i, j int) bool { return errs[i].Area < errs[j].Area })
+	b = append(b, '{')
+	for i, ae := range errs {
+		if i > 0 && ae.Area == errs[i-1].Area {
+			continue // one per area, as in a map
+		}
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(area.AppendJSONString(b, ae.Area), ':')
+		b = area.AppendJSONString(b, ae.Err.Error())
+	}
+	return append(b, '}')
 }
 
 var reasonsType = reflect.TypeFor[[]wk.Reason]()
@@ -460,18 +689,16 @@ var reasonsType = reflect.TypeFor[[]wk.Reason]()
 // reason once.
 func (r *Result) Reasons() []wk.Reason {
 	var out []wk.Reason
-	seen := map[string]bool{}
-	for _, res := range r.results {
-		if res == nil {
+	for i, res := range r.results {
+		if res == nil || r.reg.reasons[i] == nil {
 			continue
 		}
-		v := reflect.ValueOf(res).Elem().FieldByName("Reasons")
-		if !v.IsValid() || v.Type() != reasonsType {
-			continue
+		f, err := reflect.ValueOf(res).Elem().FieldByIndexErr(r.reg.reasons[i])
+		if err != nil {
+			continue // through a nil embedded pointer
 		}
-		for _, x := range v.Interface().([]wk.Reason) {
-			if !seen[x.Rule] {
-				seen[x.Rule] = true
+		for _, x := range f.Interface().([]wk.Reason) {
+			if !slices.ContainsFunc(out, func(y wk.Reason) bool { return y.Rule == x.Rule }) {
 				out = append(out, x)
 			}
 		}

@@ -4,11 +4,11 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"runtime"
+	"strconv"
 	"sync"
 	"time"
 
@@ -52,22 +52,6 @@ func (s StreamStats) PerSecond() float64 {
 	return float64(s.Cases) / s.Elapsed.Seconds()
 }
 
-// streamIn is one input line: a case with its id and decision date.
-type streamIn struct {
-	ID   string          `json:"id"`
-	Date json.RawMessage `json:"date"` // parsed apart, so that a bad date still reports the id
-	Case json.RawMessage `json:"case"`
-}
-
-// streamOut is one output line.
-type streamOut struct {
-	ID     string          `json:"id,omitempty"`
-	Line   int             `json:"line"`
-	Date   wk.Date         `json:"date,omitzero"`
-	Result json.RawMessage `json:"result,omitempty"`
-	Error  string          `json:"error,omitempty"`
-}
-
 // Stream decides a stream of cases: JSON lines in, {"id", "date", "case"}
 // each (the format population writes), JSON lines out, one per input line
 // and in the same order: {"id", "line", "date", "result"} with the combined
@@ -92,21 +76,46 @@ func (e *Engine) Stream(ctx context.Context, r io.Reader, w io.Writer, o StreamO
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	// ParseLine validates each case: the areas need not check it again.
+	o.Options = append(o.Options[:len(o.Options):len(o.Options)], area.CaseValidated())
 
-	type job struct {
+	// Lines go to the workers in batches (fewer hand-overs between
+	// goroutines), a batch's output written as one piece; the window
+	// bounds the lines of the batches in flight.
+	batch := min(32, max(1, window/4))
+	type item struct {
 		line int
 		data []byte
-		out  chan lineOut
+		pre  *lineOut // an error line made by the reader
 	}
-	jobs := make(chan job, window)
-	order := make(chan chan lineOut, window)
+	type job struct {
+		items []item
+		arena []byte // the batch's lines
+		out   chan lineOut
+	}
+	jobs := make(chan job, max(1, window/batch))
+	order := make(chan chan lineOut, max(1, window/batch))
 	var wg sync.WaitGroup
 	for i := 0; i < workers; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				j.out <- e.streamLine(j.line, j.data, o)
+				out := lineOut{b: getBuf(1024 * len(j.items)), cases: len(j.items)}
+				for _, it := range j.items {
+					failed := true
+					if it.pre != nil {
+						out.b = append(out.b, it.pre.b...)
+					} else {
+						l := e.streamLine(it.line, it.data, o, out.b)
+						out.b, failed = l.b, l.failed
+					}
+					if failed {
+						out.errors++
+					}
+				}
+				putBuf(j.arena) // the lines are decoded: nothing refers to them
+				j.out <- out
 			}
 		}()
 	}
@@ -115,32 +124,53 @@ func (e *Engine) Stream(ctx context.Context, r io.Reader, w io.Writer, o StreamO
 	go func() {
 		defer close(order)
 		defer close(jobs)
-		sc := bufio.NewScanner(r)
-		sc.Buffer(make([]byte, 0, min(64*1024, maxLine)), maxLine)
-		line := 0
-		for sc.Scan() {
-			line++
-			data := bytes.TrimSpace(sc.Bytes())
-			if len(data) == 0 {
-				continue
+		lr := NewLineReader(r, maxLine)
+		var items []item
+		arena := getBuf(64 << 10)
+		send := func() bool {
+			if len(items) == 0 {
+				return true
 			}
-			j := job{line: line, data: bytes.Clone(data), out: make(chan lineOut, 1)}
+			j := job{items: items, arena: arena, out: make(chan lineOut, 1)}
+			items, arena = make([]item, 0, batch), getBuf(64<<10)
 			select {
 			case order <- j.out:
 			case <-ctx.Done():
-				return
+				return false
 			}
 			select {
 			case jobs <- j:
+				return true
 			case <-ctx.Done():
 				// Its place in the order is taken: fill it, or the writer
 				// would wait for it forever.
-				j.out <- lineOut{failed: true}
-				return
+				j.out <- lineOut{}
+				return false
 			}
 		}
-		if err := sc.Err(); err != nil {
-			readErr = fmt.Errorf("line %d: %w", line+1, err)
+		defer func() { send() }()
+		for {
+			line, grown, data, err := lr.next(arena)
+			arena = grown
+			if err == io.EOF {
+				return
+			}
+			var tooLong *LineTooLongError
+			switch {
+			case errors.As(err, &tooLong):
+				// A line over the limit is an error line, as a bad one is;
+				// the stream goes on after it.
+				lo := errorLine(nil, line, "", wk.Date{}, err.Error())
+				items = append(items, item{line: line, pre: &lo})
+			case err != nil:
+				readErr = fmt.Errorf("line %d: %w", line, err)
+				return
+			default:
+				items = append(items, item{line: line, data: data})
+			}
+			if len(items) == batch && !send() {
+				return
+			}
 		}
 	}()
 
@@ -152,14 +182,13 @@ func (e *Engine) Stream(ctx context.Context, r io.Reader, w io.Writer, o StreamO
 		if writeErr != nil || ctx.Err() != nil {
 			continue // drain: the workers must finish
 		}
-		st.Cases++
-		if lo.failed {
-			st.Errors++
-		}
+		st.Cases += lo.cases
+		st.Errors += lo.errors
 		if _, err := bw.Write(lo.b); err != nil {
 			writeErr = err
 			cancel()
 		}
+		putBuf(lo.b)
 	}
 	wg.Wait()
 	if err := bw.Flush(); err != nil && writeErr == nil {
@@ -175,10 +204,12 @@ func (e *Engine) Stream(ctx context.Context, r io.Reader, w io.Writer, o StreamO
 	return st, context.Cause(ctx)
 }
 
-// lineOut is an output line, and whether it reports an error.
+// lineOut is output lines: one with whether it reports an error, or a
+// batch's with how many lines and errors.
 type lineOut struct {
-	b      []byte
-	failed bool
+	b             []byte
+	failed        bool
+	cases, errors int
 }
 
 // Line is one case of a JSON lines stream: {"id", "date", "case"}, the
@@ -192,29 +223,39 @@ type Line struct {
 	Case *dossier.Case
 }
 
-// ParseLine decodes one line of a case stream. A line that is not
-// {"id", "date", "case"}, a case that does not decode or validate, and a
-// line with neither a date nor a request.date are errors; the id is
-// returned whenever it could be read. A date given in date, when not zero,
-// replaces the line's.
+// lineIn is one input line as it is decoded: the case with its id and
+// decision date, in one pass.
+type lineIn struct {
+	ID   string        `json:"id"`
+	Date wk.Date       `json:"date"`
+	Case *dossier.Case `json:"case"`
+}
+
+// ParseLine decodes one line of a case stream, in one pass and as strictly
+// as every reader of a case (dossier.UnmarshalJSON): a line that is not
+// one object {"id", "date", "case"} (null, {}, two objects, trailing
+// data), an unknown field or one given twice, a case that does not decode
+// or validate, and a line with neither a date nor a request.date are
+// errors naming the field and its column; the id is returned whenever it
+// could be read. A date given in date, when not zero, replaces the line's.
 func ParseLine(data []byte, date wk.Date) (Line, error) {
-	var in streamIn
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&in); err != nil {
-		return Line{}, fmt.Errorf("not a case line {\"id\", \"date\", \"case\"}: %w", err)
-	}
-	l := Line{ID: in.ID}
-	if len(in.Date) > 0 && string(in.Date) != "null" {
-		if err := json.Unmarshal(in.Date, &l.Date); err != nil {
-			return l, fmt.Errorf("date: %w", err)
+	var in lineIn
+	if err := dossier.UnmarshalJSON(data, &in, ""); err != nil {
+		var ce *dossier.CaseError
+		if errors.As(err, &ce) && len(ce.Fields) == 1 && ce.Fields[0].Field == "" {
+			return Line{ID: in.ID}, fmt.Errorf("not a case line {\"id\", \"date\", \"case\"}: %s", ce.Fields[0])
 		}
+		return Line{ID: in.ID}, err
 	}
+	l := Line{ID: in.ID, Date: in.Date}
 	if !date.IsZero() {
 		l.Date = date
 	}
-	c, err := dossier.DecodeJSON(in.Case)
-	if err != nil {
+	c := in.Case
+	if c == nil {
+		return l, errors.New("no \"case\": a line is {\"id\", \"date\", \"case\"}")
+	}
+	if err := c.Validate(); err != nil {
 		return l, err
 	}
 	if l.Date.IsZero() {
@@ -227,38 +268,139 @@ func ParseLine(data []byte, date wk.Date) (Line, error) {
 	return l, nil
 }
 
-// streamLine decides one input line and returns its output line.
-func (e *Engine) streamLine(line int, data []byte, o StreamOptions) lineOut {
-	out := streamOut{Line: line}
+// streamLine decides one input line and appends its output line to b.
+func (e *Engine) streamLine(line int, data []byte, o StreamOptions, b []byte) lineOut {
 	l, err := ParseLine(data, o.Date)
-	out.ID, out.Date = l.ID, l.Date
 	if err != nil {
-		out.Error = err.Error()
-		return marshalLine(out)
+		return errorLine(b, line, l.ID, l.Date, err.Error())
 	}
-	date, c := l.Date, l.Case
-	// DecodeJSON has validated the case.
-	res, err := e.Decide(date, c, append(o.Options[:len(o.Options):len(o.Options)], area.CaseValidated())...)
+	// ParseLine has validated the case.
+	res, err := e.Decide(l.Date, l.Case, o.Options...) // Stream added CaseValidated
 	if err != nil && (res == nil || len(res.outs()) == 0) {
-		out.Error = err.Error()
-		return marshalLine(out)
+		return errorLine(b, line, l.ID, l.Date, err.Error())
 	}
-	if o.Explain {
-		out.Result, err = res.MarshalJSON()
-	} else {
-		out.Result, err = res.OutputsJSON()
+	mark := len(b)
+	b = lineHead(b, line, l.ID, l.Date)
+	b = append(b, `,"result":`...)
+	if b, err = res.AppendJSON(b, o.Explain); err != nil {
+		return errorLine(b[:mark], line, l.ID, wk.Date{}, "cannot write the result: "+err.Error())
 	}
-	if err != nil {
-		out.Error = "cannot write the result: " + err.Error()
-	}
-	return marshalLine(out)
+	return lineOut{b: append(b, '}', '\n')}
 }
 
-func marshalLine(o streamOut) lineOut {
-	b, err := json.Marshal(o)
-	if err != nil {
-		o = streamOut{ID: o.ID, Line: o.Line, Error: "cannot write the result: " + err.Error()}
-		b, _ = json.Marshal(o)
+// bufs are the buffers of a stream's batches (their lines, their output),
+// reused once written.
+var bufs sync.Pool
+
+func getBuf(size int) []byte {
+	if b, ok := bufs.Get().(*[]byte); ok && cap(*b) >= size {
+		return (*b)[:0]
 	}
-	return lineOut{b: append(b, '\n'), failed: o.Error != ""}
+	return make([]byte, 0, size)
+}
+
+func putBuf(b []byte) {
+	if cap(b) > 0 && cap(b) <= 4<<20 {
+		b = b[:0]
+		bufs.Put(&b)
+	}
+}
+
+// lineHead writes the start of an output line, as encoding/json writes
+// {"id", "line", "date"}: the id and the date only when given.
+func lineHead(b []byte, line int, id string, date wk.Date) []byte {
+	b = append(b, '{')
+	if id != "" {
+		b = append(area.AppendJSONString(append(b, `"id":`...), id), ',')
+	}
+	b = strconv.AppendInt(append(b, `"line":`...), int64(line), 10)
+	if !date.IsZero() {
+		d, _ := date.MarshalJSON()
+		b = append(append(b, `,"date":`...), d...)
+	}
+	return b
+}
+
+// errorLine is the output line of an input line that could not be read or
+// decided: {"id", "line", "date", "error"}.
+func errorLine(b []byte, line int, id string, date wk.Date, msg string) lineOut {
+	b = lineHead(b, line, id, date)
+	b = area.AppendJSONString(append(b, `,"error":`...), msg)
+	return lineOut{b: append(b, '}', '\n'), failed: true}
+}
+
+// LineTooLongError is a line of a stream longer than the limit: the reader
+// skips it to its end and goes on.
+type LineTooLongError struct {
+	Line, Limit int
+}
+
+func (e *LineTooLongError) Error() string {
+	return fmt.Sprintf("line %d is longer than the limit of %d bytes: skipped", e.Line, e.Limit)
+}
+
+// LineReader reads a stream of JSON lines, one line at a time and with a
+// bound on each: a line over the limit is skipped to its end, without
+// being held, and reported as a *LineTooLongError; blank lines are skipped.
+// Stream and compare read their populations with it.
+type LineReader struct {
+	r     *bufio.Reader
+	limit int
+	line  int
+}
+
+// NewLineReader reads r with lines of at most limit bytes (0: 1 MiB).
+func NewLineReader(r io.Reader, limit int) *LineReader {
+	if limit <= 0 {
+		limit = 1 << 20
+	}
+	return &LineReader{r: bufio.NewReaderSize(r, min(64<<10, limit+1)), limit: limit}
+}
+
+// Next returns the next line that is not blank, white space trimmed, with
+// its number (counting from 1, blank lines included) in a buffer of its
+// own; err is io.EOF at the end, a *LineTooLongError for a line over the
+// limit (reading may go on), or the reader's error.
+func (lr *LineReader) Next() (line int, data []byte, err error) {
+	line, _, data, err = lr.next(nil)
+	return line, data, err
+}
+
+// next is Next with the line appended to dst (its capacity reused): out
+// is dst with the line, data the line, trimmed, in out's tail.
+func (lr *LineReader) next(dst []byte) (line int, out, data []byte, err error) {
+	base := len(dst)
+	for {
+		buf := dst[:base]
+		tooLong := false
+		for {
+			chunk, err := lr.r.ReadSlice('\n')
+			if !tooLong {
+				n := len(buf) - base
+				if n+len(chunk) > lr.limit+1 || (err == nil || err == io.EOF) && len(bytes.TrimRight(chunk, "\r\n"))+n > lr.limit {
+					tooLong, buf = true, buf[:base]
+				} else {
+					buf = append(buf, chunk...)
+				}
+			}
+			if err == bufio.ErrBufferFull {
+				continue
+			}
+			if err != nil && err != io.EOF {
+				return lr.line + 1, dst, nil, err
+			}
+			if err == io.EOF && len(chunk) == 0 && len(buf) == base && !tooLong {
+				return lr.line, dst, nil, io.EOF
+			}
+			lr.line++
+			break
+		}
+		if tooLong {
+			return lr.line, dst, nil, &LineTooLongError{Line: lr.line, Limit: lr.limit}
+		}
+		if data := bytes.TrimSpace(buf[base:]); len(data) > 0 {
+			return lr.line, buf, data, nil
+		}
+		dst = buf[:base] // a blank line: its room is reused
+	}
 }

@@ -1,8 +1,6 @@
 package dossier
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"reflect"
 	"sort"
@@ -25,6 +23,18 @@ type FieldError struct {
 }
 
 func (e FieldError) String() string {
+	if e.Pos.File == "" && e.Pos.Line > 0 {
+		// A JSON document read from memory: a line of a stream (one line,
+		// whose number the stream gives) or a document of several.
+		at := fmt.Sprintf("line %d column %d", e.Pos.Line, e.Pos.Column)
+		if e.Pos.Line == 1 {
+			at = fmt.Sprintf("column %d", e.Pos.Column)
+		}
+		if e.Field == "" {
+			return at + ": " + e.Msg
+		}
+		return at + ": " + e.Field + ": " + e.Msg
+	}
 	if e.Pos.File != "" || e.Pos.Line > 0 {
 		return fmt.Sprintf("%s: %s: %s", e.Pos, e.Field, e.Msg)
 	}
@@ -288,18 +298,15 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 }
 
 // DecodeJSON decodes a case from JSON (one line of a bulk stream, say),
-// strictly: an unknown field, a wrong type or an impossible date is an
-// error, and the case is validated as ParseCase does. It is much faster
-// than ParseCase and reports no line numbers.
+// in one pass and strictly, as the YAML reader is (UnmarshalJSON): an
+// unknown field, a field given twice, a wrong type, an impossible date,
+// null, or anything after the document is an error naming the field and
+// its line and column; and the case is validated as ParseCase does. It is
+// much faster than ParseCase.
 func DecodeJSON(data []byte) (*Case, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
 	c := &Case{}
-	if err := dec.Decode(c); err != nil {
-		return nil, &CaseError{Fields: []FieldError{{Field: "case", Msg: strings.TrimPrefix(err.Error(), "json: ")}}}
-	}
-	if dec.More() {
-		return nil, &CaseError{Fields: []FieldError{{Field: "case", Msg: "more than one JSON value"}}}
+	if err := UnmarshalJSON(data, c, "case"); err != nil {
+		return nil, err
 	}
 	if err := c.Validate(); err != nil {
 		return nil, err

@@ -1,6 +1,8 @@
 package dossier_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -41,6 +43,35 @@ func FuzzParseCase(f *testing.F) {
 			t.Fatalf("DecodeJSON: %T is not a *dossier.CaseError: %v", err, err)
 		case err.Error() == "":
 			t.Fatal("an error without a message")
+		}
+	})
+}
+
+// FuzzDecodeJSONAsEncodingJSON: whatever the strict decoder accepts,
+// encoding/json (unknown fields refused) decodes to the same case: the
+// strict reader refuses more (keys given twice, names in another case),
+// never reads a document differently.
+func FuzzDecodeJSONAsEncodingJSON(f *testing.F) {
+	f.Add([]byte(`{"person":{"domicile_region":"flanders","income":"none","interim_days_last_28":3}}`))
+	f.Add([]byte(`{"trajectory":{"start":"2024-01-01","evaluations":["2024-03-01"],"hours":{"2024-01":3}},"request":{"date":"2024-02-01","minutes":70,"km":"12.5","user":{"type":"private"}}}`))
+	f.Add([]byte(`{"organiser":{"cheque_price":7.450,"inhabitants":70000,"activities":["packing"],"price_decisions":[{"decided":"2023-10-15","price":"7.45"}]}}`))
+	f.Add([]byte(`{"purchase":{"date":"2024-01-01","count":2,"unit_price":-0.5e1,"buyer":"natural_person","service_cheques_amount":"1e-3"}}`))
+	f.Add([]byte(`{"person":{"income":"n\u006fne","domicile_region":"fl\"anders"}, "cheque": null}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var ours dossier.Case
+		if err := dossier.UnmarshalJSON(data, &ours, "case"); err != nil {
+			return
+		}
+		var theirs dossier.Case
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&theirs); err != nil {
+			t.Fatalf("accepted, but encoding/json refuses it: %v", err)
+		}
+		a, _ := json.Marshal(ours)
+		b, _ := json.Marshal(theirs)
+		if !bytes.Equal(a, b) {
+			t.Fatalf("read differently:\n ours %s\n json %s", a, b)
 		}
 	})
 }

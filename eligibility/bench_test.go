@@ -5,8 +5,10 @@ import (
 	"testing"
 
 	wk "github.com/openwijkwerken/wijkwerken"
+	"github.com/openwijkwerken/wijkwerken/area"
 	"github.com/openwijkwerken/wijkwerken/dossier"
 	"github.com/openwijkwerken/wijkwerken/eligibility"
+	"github.com/openwijkwerken/wijkwerken/internal/benchpair"
 )
 
 // handWritten is the reference eligibility rules written directly in Go,
@@ -98,7 +100,19 @@ func BenchmarkEligibility(b *testing.B) {
 			h.decide(benchCases[i%len(benchCases)])
 		}
 	})
+	// The baseline does not validate its case: rules decides a validated
+	// one, as a combined decision does; rules_validating is the public call
+	// validating it too.
 	b.Run("rules", func(b *testing.B) {
+		e, _ := eligibility.New(rb)
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			if _, err := e.Decide(day, benchCases[i%len(benchCases)], area.CaseValidated()); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("rules_validating", func(b *testing.B) {
 		e, _ := eligibility.New(rb)
 		b.ReportAllocs()
 		for i := 0; i < b.N; i++ {
@@ -106,6 +120,17 @@ func BenchmarkEligibility(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+	})
+	// Both alternately, for a ratio from one machine state.
+	b.Run("pair", func(b *testing.B) {
+		e, _ := eligibility.New(rb)
+		benchpair.Run(b, "handwritten", func(i int) {
+			newHandWritten(rb, day).decide(benchCases[i%len(benchCases)])
+		}, "rules", func(i int) {
+			if _, err := e.Decide(day, benchCases[i%len(benchCases)], area.CaseValidated()); err != nil {
+				b.Fatal(err)
+			}
+		})
 	})
 	b.Run("rules_traced", func(b *testing.B) {
 		e, _ := eligibility.New(rb)

@@ -29,14 +29,24 @@ const (
 )
 
 // env is what eligibility rules read: person.*, household.*, has_household,
-// date and param(...); out.referrer once computed.
+// date and param(...); out.referrer once computed. The parts point into the
+// case (rules only read them); an absent household is a zero one.
 type env struct {
 	area.Env
-	Person       dossier.Person    `expr:"person"`
-	Household    dossier.Household `expr:"household"`
-	HasHousehold bool              `expr:"has_household"`
-	Out          *Decision         `expr:"out"`
+	Person       *dossier.Person    `expr:"person"`
+	Household    *dossier.Household `expr:"household"`
+	HasHousehold bool               `expr:"has_household"`
+	Out          *Decision          `expr:"out"`
 }
+
+// frame is one decision's environment and its decision, allocated
+// together.
+type frame struct {
+	env env
+	d   Decision
+}
+
+var noHousehold = &dossier.Household{}
 
 // Decision says whether a person may enter wijk-werken on a date, and why
 // not; and who refers them.
@@ -78,7 +88,7 @@ type Engine struct {
 // unknown field, has a type error or computes an unknown output fails here,
 // with the rule id and file:line, never at decision time.
 func New(rb *wk.Rulebook) (*Engine, error) {
-	rs, err := area.Compile(rb, area.Spec{Area: Area, Env: &env{}})
+	rs, err := area.Compile(rb, area.Spec{Area: Area, Env: &env{Person: &dossier.Person{}, Household: noHousehold}})
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +104,8 @@ func Compiled(c *area.Compiler) (*Engine, error) { return area.Memo(c, Area, New
 // before any eligibility rule is in force, a *wijkwerken.RuleError for a rule
 // that fails.
 func (e *Engine) Decide(date wk.Date, c *dossier.Case, opts ...wk.Option) (*Decision, error) {
-	s := area.NewState(date, c, opts...)
+	s := area.AcquireState(date, c, opts...)
+	defer s.Release()
 	d, err := e.decide(s)
 	if err != nil {
 		return nil, err
@@ -119,10 +130,13 @@ func (e *Engine) decide(s *area.State) (*Decision, error) {
 		s.Put(Area, nil, err)
 		return nil, err
 	}
-	d := &Decision{Date: s.Date}
-	en := &env{Person: *c.Person, Out: d}
+	s.Options.Validated = true // it passed: the areas after this one do not check it again
+	f := &frame{}
+	d, en := &f.d, &f.env
+	d.Date = s.Date
+	en.Person, en.Household, en.Out = c.Person, noHousehold, d
 	if c.Household != nil {
-		en.Household, en.HasHousehold = *c.Household, true
+		en.Household, en.HasHousehold = c.Household, true
 	}
 	n := s.TraceLen()
 	reasons, err := e.rs.EvalIn(s, en)

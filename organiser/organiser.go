@@ -84,7 +84,9 @@ func HasData(c *dossier.Case) bool {
 // invalid field, a *wijkwerken.NotInForceError for a date before any
 // organiser rule is in force, a *wijkwerken.RuleError for a rule that fails.
 func (e *Engine) Decide(date wk.Date, c *dossier.Case, opts ...wk.Option) (*Decision, error) {
-	return e.decide(area.NewState(date, c, opts...))
+	s := area.AcquireState(date, c, opts...)
+	defer s.Release()
+	return e.decide(s)
 }
 
 func (e *Engine) decide(s *area.State) (*Decision, error) {
@@ -108,15 +110,20 @@ func (e *Engine) judge(s *area.State) (*Decision, error) {
 		if err := c.Validate(); err != nil {
 			return nil, err
 		}
+		s.Options.Validated = true // it passed: the areas after this one do not check it again
 	}
-	en := &env{Organiser: organiserEnv{Inhabitants: *c.Organiser.Inhabitants}}
+	f := &struct {
+		env env
+		d   Decision
+	}{env: env{Organiser: organiserEnv{Inhabitants: *c.Organiser.Inhabitants}}}
 	n := s.TraceLen()
-	reasons, err := e.rs.EvalIn(s, en)
+	reasons, err := e.rs.EvalIn(s, &f.env)
 	if err != nil {
 		return nil, err
 	}
 	if reasons == nil {
 		reasons = []wk.Reason{}
 	}
-	return &Decision{Date: s.Date, Inhabitants: en.Organiser.Inhabitants, Valid: len(reasons) == 0, Reasons: reasons, Trace: s.Since(n)}, nil
+	f.d = Decision{Date: s.Date, Inhabitants: f.env.Organiser.Inhabitants, Valid: len(reasons) == 0, Reasons: reasons, Trace: s.Since(n)}
+	return &f.d, nil
 }

@@ -10,6 +10,7 @@ import (
 
 	wk "github.com/openwijkwerken/wijkwerken"
 	"github.com/openwijkwerken/wijkwerken/dossier"
+	"github.com/openwijkwerken/wijkwerken/internal/benchpair"
 	"github.com/openwijkwerken/wijkwerken/placement"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
@@ -156,5 +157,15 @@ func BenchmarkMatch(b *testing.B) {
 			_ = handMatch(rb, benchAssignment, cands)
 		}
 		b.ReportMetric(float64(b.N*len(cands))/b.Elapsed().Seconds(), "candidates/s")
+	})
+	// Both alternately, for a ratio from one machine state.
+	b.Run("pair", func(b *testing.B) {
+		rb, _ := wk.Reference()
+		e := engine(b)
+		benchpair.RunRounds(b, 1, "handwritten", func(int) { _ = handMatch(rb, benchAssignment, cands) }, "rules", func(int) {
+			if _, err := e.Match(context.Background(), benchAssignment, cands); err != nil {
+				b.Fatal(err)
+			}
+		})
 	})
 }

@@ -1,11 +1,13 @@
 package placement
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"runtime"
 	"slices"
-	"sort"
+	"strconv"
+	"strings"
 	"sync"
 
 	wk "github.com/openwijkwerken/wijkwerken"
@@ -106,7 +108,7 @@ func (e *Engine) Match(ctx context.Context, a Assignment, cands []Candidate) (*R
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				out[i] = e.rankOne(a, req, act, cands[i])
+				out[i] = e.rankOne(a, &req, act, &cands[i])
 			}
 		}()
 	}
@@ -125,7 +127,7 @@ feed:
 	if cerr != nil {
 		return nil, cerr
 	}
-	sort.SliceStable(out, func(i, j int) bool { return better(out[i], out[j]) })
+	out = sortRanked(out)
 	rank := 0
 	for i := range out {
 		if !out[i].Excluded {
@@ -136,8 +138,9 @@ feed:
 	return &Ranking{Assignment: a, Activity: act, Ranked: out}, nil
 }
 
-// rankOne decides one candidate.
-func (e *Engine) rankOne(a Assignment, req dossier.Request, act *Decision, c Candidate) Ranked {
+// rankOne decides one candidate. The request is the assignment's, the same
+// for every candidate (the areas only read it).
+func (e *Engine) rankOne(a Assignment, req *dossier.Request, act *Decision, c *Candidate) Ranked {
 	r := Ranked{ID: c.ID, PrefersActivity: slices.Contains(c.PreferredActivities, a.Activity)}
 	if c.DistanceKm != nil {
 		km := *c.DistanceKm
@@ -156,7 +159,7 @@ func (e *Engine) rankOne(a Assignment, req dossier.Request, act *Decision, c Can
 		return r
 	}
 	cc := *c.Case
-	cc.Request = &req
+	cc.Request = req
 	if err := dossier.Require(AreaAssignment,
 		dossier.Field{Path: "case.person", Present: cc.Person != nil},
 		dossier.Field{Path: "case.trajectory.start", Present: cc.Trajectory != nil && !cc.Trajectory.Start.IsZero()}); err != nil {
@@ -165,7 +168,8 @@ func (e *Engine) rankOne(a Assignment, req dossier.Request, act *Decision, c Can
 		return r
 	}
 	// The activity is decided once for every candidate.
-	st := area.NewState(a.Date, &cc)
+	st := area.AcquireState(a.Date, &cc)
+	defer st.Release()
 	st.Put(Area, act, nil)
 	check, err := e.checkAssignment(st)
 	if err != nil {
@@ -177,6 +181,7 @@ func (e *Engine) rankOne(a Assignment, req dossier.Request, act *Decision, c Can
 	r.Headroom = min(h.MonthRemaining, h.YearRemaining, h.Counted)
 	if check.Hours.Allowed == 0 || !check.Eligibility.Eligible || hasCode(check.Reasons, "trajectory_not_started") {
 		r.Excluded = true
+		r.Reasons = make([]wk.Reason, 0, len(check.Reasons))
 		for _, x := range check.Reasons {
 			// Hours that do not all fit only exclude when none do.
 			if (x.Code == "month_limit" || x.Code == "year_limit") && check.Hours.Allowed > 0 {
@@ -184,9 +189,13 @@ func (e *Engine) rankOne(a Assignment, req dossier.Request, act *Decision, c Can
 			}
 			r.Reasons = append(r.Reasons, x)
 		}
+		if len(r.Reasons) == 0 {
+			r.Reasons = nil
+		}
 		r.Explanation = []string{"excluded: " + joinCodes(r.Reasons)}
 		return r
 	}
+	r.Explanation = make([]string, 0, 3)
 	if r.PrefersActivity {
 		r.Explanation = append(r.Explanation, "prefers "+a.Activity)
 	}
@@ -198,7 +207,7 @@ func (e *Engine) rankOne(a Assignment, req dossier.Request, act *Decision, c Can
 	default:
 		r.Explanation = append(r.Explanation, "distance unknown")
 	}
-	r.Explanation = append(r.Explanation, fmt.Sprintf("%d of %d hours free this month", r.Headroom, a.HoursPerMonth))
+	r.Explanation = append(r.Explanation, strconv.Itoa(r.Headroom)+" of "+strconv.Itoa(a.HoursPerMonth)+" hours free this month")
 	return r
 }
 
@@ -207,19 +216,43 @@ func hasCode(rs []wk.Reason, code string) bool {
 }
 
 func joinCodes(rs []wk.Reason) string {
-	s := ""
+	var b strings.Builder
 	for i, r := range rs {
 		if i > 0 {
-			s += ", "
+			b.WriteString(", ")
 		}
-		s += r.Code
+		b.WriteString(r.Code)
 	}
-	return s
+	return b.String()
+}
+
+// sortRanked sorts the candidates as a stable sort by better would: by
+// their places, candidates with equal places keeping their order (an
+// index sort, so that the large Ranked values move once each).
+func sortRanked(rs []Ranked) []Ranked {
+	idx := make([]int32, len(rs))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortFunc(idx, func(i, j int32) int {
+		switch {
+		case better(&rs[i], &rs[j]):
+			return -1
+		case better(&rs[j], &rs[i]):
+			return 1
+		}
+		return cmp.Compare(i, j)
+	})
+	out := make([]Ranked, len(rs))
+	for k, i := range idx {
+		out[k] = rs[i]
+	}
+	return out
 }
 
 // better orders candidates: included before excluded; then preferring the
 // activity, nearer, more headroom, and by ID.
-func better(x, y Ranked) bool {
+func better(x, y *Ranked) bool {
 	if x.Excluded != y.Excluded {
 		return !x.Excluded
 	}

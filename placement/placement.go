@@ -22,6 +22,7 @@ package placement
 
 import (
 	"reflect"
+	"slices"
 
 	wk "github.com/openwijkwerken/wijkwerken"
 	"github.com/openwijkwerken/wijkwerken/area"
@@ -69,12 +70,37 @@ type planEnv struct {
 }
 
 func newEnv() *env {
-	return &env{Request: &dossier.Request{}, Organiser: &dossier.Organiser{}, Has: &has{}, Out: &Decision{}}
+	return &env{Request: &dossier.Request{}, Organiser: noOrganiser, Has: &has{}, Out: &Decision{}}
 }
 
 func newPlanEnv() *planEnv {
 	return &planEnv{Plan: &dossier.CommunityService{}, Out: &CommunityService{Allowance: new(decimal.Decimal)}}
 }
+
+// The environments point into the case (rules only read it); an absent
+// organiser is a zero one.
+var noOrganiser = &dossier.Organiser{}
+
+// The frames hold one decision's environments and its result, allocated
+// together.
+type (
+	activityFrame struct {
+		env env
+		has has
+		d   Decision
+	}
+	assignmentFrame struct {
+		env assignmentEnv
+		a   AssignmentCheck
+	}
+	csFrame struct {
+		person              csEnv
+		plan                planEnv
+		r                   CommunityService
+		allowance           decimal.Decimal
+		eligible, planValid bool
+	}
+)
 
 // Areas declares the areas this package decides in a combined decision:
 // the activity, the whole assignment (after the person's eligibility and
@@ -100,6 +126,7 @@ var Areas = area.Package{
 				return okA && okE && okH
 			}},
 		{Name: AreaCommunityService, Section: AreaCommunityService, Result: reflect.TypeFor[*CommunityService](),
+			Rules:   []string{AreaCommunityService, AreaPlan},
 			Applies: func(s *area.State) bool { return s.Case.Person != nil || s.Case.CommunityService != nil }},
 	},
 	Compile: func(c *area.Compiler) (area.Compiled, error) {
@@ -205,7 +232,9 @@ func nonNil(r []wk.Reason) []wk.Reason {
 // request.user.region and request.activity; case.organiser.activities, when
 // given, narrows the catalogue.
 func (e *Engine) Decide(date wk.Date, c *dossier.Case, opts ...wk.Option) (*Decision, error) {
-	return e.activityIn(area.NewState(date, c, opts...))
+	s := area.AcquireState(date, c, opts...)
+	defer s.Release()
+	return e.activityIn(s)
 }
 
 // activityIn decides the state's activity once.
@@ -227,13 +256,14 @@ func (e *Engine) decideActivity(s *area.State) (*Decision, error) {
 	if err := e.checkRequest(c, s.Options.Validated); err != nil {
 		return nil, err
 	}
-	en := newEnv()
-	en.Request = c.Request
+	s.Options.Validated = true // it passed: the areas after this one do not check it again
+	f := &activityFrame{}
+	en, d := &f.env, &f.d
+	en.Request, en.Organiser, en.Has, en.Out = c.Request, noOrganiser, &f.has, d
 	if c.Organiser != nil {
 		en.Organiser = c.Organiser
 		en.Has.Organiser = true
 	}
-	d := en.Out
 	n := s.TraceLen()
 	reasons, err := e.activity.EvalIn(s, en)
 	if err != nil {
@@ -281,7 +311,8 @@ type AssignmentCheck struct {
 // and the activity allowed for the user. The case needs a person, a
 // trajectory with its start and a request with its date, user and activity.
 func (e *Engine) CheckAssignment(date wk.Date, c *dossier.Case, opts ...wk.Option) (*AssignmentCheck, error) {
-	s := area.NewState(date, c, opts...)
+	s := area.AcquireState(date, c, opts...)
+	defer s.Release()
 	a, err := e.assignmentIn(s)
 	if err != nil {
 		return nil, err
@@ -323,17 +354,22 @@ func (e *Engine) checkAssignment(s *area.State) (*AssignmentCheck, error) {
 		return nil, err
 	}
 	n := s.TraceLen()
-	started, err := e.assignment.EvalIn(s, &assignmentEnv{Request: c.Request, Trajectory: c.Trajectory})
+	f := &assignmentFrame{env: assignmentEnv{Request: c.Request, Trajectory: c.Trajectory}}
+	started, err := e.assignment.EvalIn(s, &f.env)
 	if err != nil {
 		return nil, err
 	}
-	var reasons []wk.Reason
-	reasons = append(reasons, el.Reasons...)
-	reasons = append(reasons, started...)
-	reasons = append(reasons, h.Reasons...)
-	reasons = append(reasons, act.Reasons...)
-	return &AssignmentCheck{Date: s.Date, Allowed: len(reasons) == 0, Eligibility: el, Hours: h, Activity: act,
-		Reasons: nonNil(reasons), Trace: s.Since(n)}, nil
+	reasons := []wk.Reason{}
+	if k := len(el.Reasons) + len(started) + len(h.Reasons) + len(act.Reasons); k > 0 {
+		reasons = make([]wk.Reason, 0, k)
+		reasons = append(reasons, el.Reasons...)
+		reasons = append(reasons, started...)
+		reasons = append(reasons, h.Reasons...)
+		reasons = append(reasons, act.Reasons...)
+	}
+	f.a = AssignmentCheck{Date: s.Date, Allowed: len(reasons) == 0, Eligibility: el, Hours: h, Activity: act,
+		Reasons: reasons, Trace: s.Since(n)}
+	return &f.a, nil
 }
 
 // CommunityService is gemeenschapsdienst for a person and a plan.
@@ -359,7 +395,9 @@ type CommunityService struct {
 // (person.income, person.jobseeking_since, person.community_service_exemption)
 // and plan (case.community_service); at least one of them must be given.
 func (e *Engine) CommunityService(date wk.Date, c *dossier.Case, opts ...wk.Option) (*CommunityService, error) {
-	return e.communityService(area.NewState(date, c, opts...))
+	s := area.AcquireState(date, c, opts...)
+	defer s.Release()
+	return e.communityService(s)
 }
 
 func (e *Engine) communityService(s *area.State) (*CommunityService, error) {
@@ -380,8 +418,10 @@ func (e *Engine) decideCommunityService(s *area.State) (*CommunityService, error
 		if err := c.Validate(); err != nil {
 			return nil, err
 		}
+		s.Options.Validated = true // it passed: the areas after this one do not check it again
 	}
-	var fields []dossier.Field
+	var buf [4]dossier.Field // on the stack: checking a good case allocates nothing
+	fields := buf[:0]
 	if c.Person != nil {
 		fields = append(fields, dossier.Field{Path: "case.person.income", Present: c.Person.Income != ""})
 	}
@@ -395,34 +435,38 @@ func (e *Engine) decideCommunityService(s *area.State) (*CommunityService, error
 		return nil, err
 	}
 	n := s.TraceLen()
-	en := newPlanEnv()
-	r := en.Out
-	r.Date, r.PersonReasons, r.PlanReasons = date, []wk.Reason{}, []wk.Reason{}
+	f := &csFrame{}
+	r := &f.r
+	r.Date, r.PersonReasons, r.PlanReasons, r.Allowance = date, []wk.Reason{}, []wk.Reason{}, &f.allowance
 	if c.Person != nil {
-		reasons, err := e.cs.EvalIn(s, &csEnv{Person: c.Person})
+		f.person.Person = c.Person
+		reasons, err := e.cs.EvalIn(s, &f.person)
 		if err != nil {
 			return nil, err
 		}
-		ok := len(reasons) == 0
-		r.Eligible, r.PersonReasons = &ok, nonNil(reasons)
+		f.eligible = len(reasons) == 0
+		r.Eligible, r.PersonReasons = &f.eligible, nonNil(reasons)
 	}
 	if c.CommunityService != nil {
-		en.Plan = c.CommunityService
-		reasons, err := e.plan.EvalIn(s, en)
+		f.plan.Plan, f.plan.Out = c.CommunityService, r
+		reasons, err := e.plan.EvalIn(s, &f.plan)
 		if err != nil {
 			return nil, err
 		}
-		ok := len(reasons) == 0
-		r.PlanValid, r.PlanReasons = &ok, nonNil(reasons)
+		f.planValid = len(reasons) == 0
+		r.PlanValid, r.PlanReasons = &f.planValid, nonNil(reasons)
 	} else {
 		r.Allowance = nil
 	}
-	seen := map[string]bool{}
 	r.Reasons = []wk.Reason{}
-	for _, x := range append(append([]wk.Reason{}, r.PersonReasons...), r.PlanReasons...) {
-		if !seen[x.Code] {
-			seen[x.Code] = true
-			r.Reasons = append(r.Reasons, x)
+	if k := len(r.PersonReasons) + len(r.PlanReasons); k > 0 {
+		r.Reasons = make([]wk.Reason, 0, k)
+		for _, part := range [2][]wk.Reason{r.PersonReasons, r.PlanReasons} {
+			for _, x := range part {
+				if !slices.ContainsFunc(r.Reasons, func(y wk.Reason) bool { return y.Code == x.Code }) {
+					r.Reasons = append(r.Reasons, x)
+				}
+			}
 		}
 	}
 	r.Trace = s.Since(n)

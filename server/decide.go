@@ -307,7 +307,7 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request, trace bool, lang
 		writeProblem(w, r, problem(KindInternal, "cannot write the result: %v", err))
 		return
 	}
-	doc := withHeader(out, eng.fingerprint, s.build.Version)
+	doc := out // the result names its fingerprint and engine
 	if p := s.logDecision(r, "decide", eng, res, body); p != nil {
 		writeProblem(w, r, p)
 		return
@@ -391,16 +391,6 @@ func splice(obj []byte, key string, value []byte) []byte {
 	}
 	b.Write(obj[1:])
 	return b.Bytes()
-}
-
-// withHeader puts the rulebook's fingerprint and the engine's version first
-// in a result object.
-//
-// When decision.Result carries them itself (issue 18), drop this.
-func withHeader(obj []byte, fingerprint, engine string) []byte {
-	e, _ := json.Marshal(engine)
-	f, _ := json.Marshal(fingerprint)
-	return splice(splice(obj, "engine", e), "fingerprint", f)
 }
 
 // handleBatch decides a stream of JSON lines ({"id", "date", "case"} each)

@@ -402,8 +402,14 @@ func TestBatch(t *testing.T) {
 	all := strings.Split(strings.TrimSpace(string(a.body)), "\n")
 	last := all[len(all)-1]
 	assert.Contains(t, last, KindLimitExceeded, last)
-	// A line over the line limit before any output: a problem.
-	f.do(t, "POST", "/v1/decide/batch", "application/x-ndjson", `{"id": "`+strings.Repeat("x", 4000)+`"}`).problem(t, 413, KindLimitExceeded)
+	// A line over the line limit is an error line, and the stream goes on.
+	a = f.do(t, "POST", "/v1/decide/batch", "application/x-ndjson", `{"id": "`+strings.Repeat("x", 4000)+`"}`+"\n"+`{"id": "y", "date": "2024-03-01", "case": {"person": {"domicile_region": "flanders", "income": "leefloon"}}}`+"\n")
+	require.Equal(t, 200, a.status)
+	lines = strings.Split(strings.TrimSpace(string(a.body)), "\n")
+	require.Len(t, lines, 2)
+	assert.Equal(t, `{"line":1,"error":"line 1 is longer than the limit of 2048 bytes: skipped"}`, lines[0])
+	assert.Contains(t, lines[1], `"id":"y"`)
+	assert.Contains(t, lines[1], `"referrer":"ocmw"`)
 	// An empty stream: no lines.
 	a = f.do(t, "POST", "/v1/decide/batch", "application/x-ndjson", "")
 	assert.Equal(t, 200, a.status)

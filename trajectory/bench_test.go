@@ -4,7 +4,9 @@ import (
 	"testing"
 
 	wk "github.com/openwijkwerken/wijkwerken"
+	"github.com/openwijkwerken/wijkwerken/area"
 	"github.com/openwijkwerken/wijkwerken/dossier"
+	"github.com/openwijkwerken/wijkwerken/internal/benchpair"
 	"github.com/openwijkwerken/wijkwerken/trajectory"
 )
 
@@ -92,7 +94,31 @@ func BenchmarkHours(b *testing.B) {
 			h.decide(benchDate, benchCases[i%len(benchCases)])
 		}
 	})
+	// The hand-written baseline does not validate its case: the rules
+	// decide a validated one, as in a combined decision, which validates
+	// once for all its areas (area.CaseValidated); rules_validating is the
+	// public call that validates it too.
 	b.Run("rules", func(b *testing.B) {
+		e, _ := trajectory.New(rb)
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			if _, err := e.Hours(benchDate, benchCases[i%len(benchCases)], area.CaseValidated()); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	// Both alternately, for a ratio from one machine state.
+	b.Run("pair", func(b *testing.B) {
+		e, _ := trajectory.New(rb)
+		benchpair.Run(b, "handwritten", func(i int) {
+			newHandHours(rb, benchDate).decide(benchDate, benchCases[i%len(benchCases)])
+		}, "rules", func(i int) {
+			if _, err := e.Hours(benchDate, benchCases[i%len(benchCases)], area.CaseValidated()); err != nil {
+				b.Fatal(err)
+			}
+		})
+	})
+	b.Run("rules_validating", func(b *testing.B) {
 		e, _ := trajectory.New(rb)
 		b.ReportAllocs()
 		for i := 0; i < b.N; i++ {

@@ -71,7 +71,9 @@ func (e *Engine) EvaluationSchedule(date wk.Date, c *dossier.Case) ([]Deadline, 
 func (e *Engine) dueAfter(c *dossier.Case, anchor wk.Date) (wk.Date, error) {
 	t := *c.Trajectory
 	t.Evaluations = []wk.Date{anchor}
-	p, err := e.decidePeriod(area.NewState(anchor, &dossier.Case{Person: c.Person, Trajectory: &t}))
+	s := area.AcquireState(anchor, &dossier.Case{Person: c.Person, Trajectory: &t})
+	defer s.Release()
+	p, err := e.decidePeriod(s)
 	if err != nil {
 		return wk.Date{}, err
 	}
@@ -115,7 +117,9 @@ type Status struct {
 // day the rules give (suspensions do not move it: the sources say nothing
 // of that).
 func (e *Engine) Status(date wk.Date, c *dossier.Case) (*Status, error) {
-	return e.status(area.NewState(date, c))
+	s := area.AcquireState(date, c)
+	defer s.Release()
+	return e.status(s)
 }
 
 // status derives the state's trajectory status from its period.

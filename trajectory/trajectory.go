@@ -29,27 +29,51 @@ const (
 	AreaStatus = "status"
 )
 
+// The environments point into the case (rules only read it); an absent
+// part is a zero one.
 type env struct {
 	area.Env
-	Person     dossier.Person     `expr:"person"`
-	Trajectory dossier.Trajectory `expr:"trajectory"`
-	Out        *Decision          `expr:"out"`
+	Person     *dossier.Person     `expr:"person"`
+	Trajectory *dossier.Trajectory `expr:"trajectory"`
+	Out        *Decision           `expr:"out"`
 }
 
 type hoursEnv struct {
 	area.Env
-	Request    dossier.Request    `expr:"request"`
-	Trajectory dossier.Trajectory `expr:"trajectory"`
-	LastDay    wk.Date            `expr:"last_day"`
-	Out        *Hours             `expr:"out"`
+	Request    *dossier.Request    `expr:"request"`
+	Trajectory *dossier.Trajectory `expr:"trajectory"`
+	LastDay    wk.Date             `expr:"last_day"`
+	Out        *Hours              `expr:"out"`
 }
 
 type agreementEnv struct {
 	area.Env
-	Agreement    dossier.Agreement `expr:"agreement"`
-	Transitional bool              `expr:"transitional"`
-	PlanYearMax  int               `expr:"plan_year_max"`
+	Agreement    *dossier.Agreement `expr:"agreement"`
+	Transitional bool               `expr:"transitional"`
+	PlanYearMax  int                `expr:"plan_year_max"`
 }
+
+var (
+	noPerson     = &dossier.Person{}
+	noTrajectory = &dossier.Trajectory{}
+)
+
+// The frames hold one decision's environment and its result, allocated
+// together.
+type (
+	periodFrame struct {
+		env env
+		d   Decision
+	}
+	hoursFrame struct {
+		env hoursEnv
+		h   Hours
+	}
+	agreementFrame struct {
+		env agreementEnv
+		a   AgreementCheck
+	}
+)
 
 // Areas declares the areas this package decides in a combined decision:
 // the period (with its status), the afsprakenblad and the hours of a
@@ -57,13 +81,13 @@ type agreementEnv struct {
 var Areas = area.Package{
 	RuleAreas: []string{Area, AreaHours, AreaAgreement},
 	Areas: []area.Definition{
-		{Name: Area, Section: Area, Result: reflect.TypeFor[*Decision](),
+		{Name: Area, Section: Area, Result: reflect.TypeFor[*Decision](), Params: hoursBounds,
 			Applies: func(s *area.State) bool { return s.Case.Trajectory != nil }},
 		{Name: AreaStatus, Section: Area, After: []string{Area}, Result: reflect.TypeFor[*Status](),
 			Applies: func(s *area.State) bool { return s.Case.Trajectory != nil }},
-		{Name: AreaAgreement, Section: AreaAgreement, After: []string{Area}, Result: reflect.TypeFor[*AgreementCheck](),
+		{Name: AreaAgreement, Section: AreaAgreement, After: []string{Area}, Result: reflect.TypeFor[*AgreementCheck](), Params: hoursBounds,
 			Applies: func(s *area.State) bool { return s.Case.Trajectory != nil && s.Case.Trajectory.Agreement != nil }},
-		{Name: AreaHours, Section: AreaHours, After: []string{Area}, Result: reflect.TypeFor[*Hours](),
+		{Name: AreaHours, Section: AreaHours, After: []string{Area}, Result: reflect.TypeFor[*Hours](), Params: hoursBounds,
 			Applies: func(s *area.State) bool { return s.Case.Request != nil }},
 	},
 	Compile: func(c *area.Compiler) (area.Compiled, error) {
@@ -79,6 +103,11 @@ var Areas = area.Package{
 		}, RuleSets: []*area.RuleSet{e.periodRules, e.hoursRules, e.agreementRules}}, nil
 	},
 }
+
+// hoursBounds are the parameters whose largest values bound the hours a
+// case may have registered (checkHours): the areas that check them read
+// them, besides their rules.
+var hoursBounds = []string{"hours.per_month_max", "hours.per_year_max"}
 
 // Engine decides trajectories against one rulebook. It is immutable and
 // safe for concurrent use.
@@ -111,8 +140,8 @@ func New(rb *wk.Rulebook) (*Engine, error) {
 	if err := area.JoinErrors(errs...); err != nil {
 		return nil, err
 	}
-	e.monthMaxEver = maxEver(rb, "hours.per_month_max")
-	e.yearMaxEver = maxEver(rb, "hours.per_year_max")
+	e.monthMaxEver = maxEver(rb, hoursBounds[0])
+	e.yearMaxEver = maxEver(rb, hoursBounds[1])
 	return e, nil
 }
 
@@ -155,7 +184,9 @@ type Decision struct {
 // trajectory.start; person.pwa_agreement_on_2017_09_30 is read when the
 // case has a person.
 func (e *Engine) Decide(date wk.Date, c *dossier.Case, opts ...wk.Option) (*Decision, error) {
-	return e.period(area.NewState(date, c, opts...))
+	s := area.AcquireState(date, c, opts...)
+	defer s.Release()
+	return e.period(s)
 }
 
 // period decides the state's trajectory once and puts it in the state; a
@@ -175,13 +206,15 @@ func (e *Engine) period(s *area.State) (*Decision, error) {
 
 func (e *Engine) decidePeriod(s *area.State) (*Decision, error) {
 	c := s.Case
-	if err := e.check(c, s.Options.Validated); err != nil {
+	if err := e.checkIn(s); err != nil {
 		return nil, err
 	}
-	d := &Decision{Date: s.Date}
-	en := &env{Trajectory: *c.Trajectory, Out: d}
+	f := &periodFrame{}
+	d, en := &f.d, &f.env
+	d.Date = s.Date
+	en.Person, en.Trajectory, en.Out = noPerson, c.Trajectory, d
 	if c.Person != nil {
-		en.Person = *c.Person
+		en.Person = c.Person
 	}
 	n := s.TraceLen()
 	if _, err := e.periodRules.EvalIn(s, en); err != nil {
@@ -205,6 +238,36 @@ func (e *Engine) check(c *dossier.Case, validated bool) error {
 		return err
 	}
 	return e.checkHours(c, validated)
+}
+
+// hoursChecked names, in a State, the check of the case's registered
+// hours (checkHoursIn), so that the areas that rest on it check once.
+const hoursChecked = "trajectory: hours checked"
+
+// checkIn is check for a decision in the making.
+func (e *Engine) checkIn(s *area.State) error {
+	c := s.Case
+	if c.Trajectory == nil {
+		return dossier.Require(Area, dossier.Field{Path: "case.trajectory"})
+	}
+	if err := dossier.Require(Area, dossier.Field{Path: "case.trajectory.start", Present: !c.Trajectory.Start.IsZero()}); err != nil {
+		return err
+	}
+	return e.checkHoursIn(s)
+}
+
+// checkHoursIn is checkHours for a decision in the making, once: the
+// period, the hours and the agreement rest on it.
+func (e *Engine) checkHoursIn(s *area.State) error {
+	if _, err, done := s.Lookup(hoursChecked); done {
+		return err
+	}
+	err := e.checkHours(s.Case, s.Options.Validated)
+	if err == nil {
+		s.Options.Validated = true // it passed: the areas after this one do not check it again
+	}
+	s.Put(hoursChecked, nil, err)
+	return err
 }
 
 // checkHours validates the case and its registered hours against the most
@@ -280,7 +343,8 @@ type Hours struct {
 // request with a date; the trajectory, when given, supplies the hours
 // already registered and, when it has a start, the last allowed day.
 func (e *Engine) Hours(date wk.Date, c *dossier.Case, opts ...wk.Option) (*Hours, error) {
-	s := area.NewState(date, c, opts...)
+	s := area.AcquireState(date, c, opts...)
+	defer s.Release()
 	h, err := e.hours(s)
 	if err != nil {
 		return nil, err
@@ -318,13 +382,15 @@ func (e *Engine) decideHours(s *area.State) (*Hours, error) {
 	if err := dossier.Require(AreaHours, dossier.Field{Path: "case.request.date", Present: !c.Request.Date.IsZero()}); err != nil {
 		return nil, err
 	}
-	if err := e.checkHours(c, s.Options.Validated); err != nil {
+	if err := e.checkHoursIn(s); err != nil {
 		return nil, err
 	}
-	h := &Hours{Date: s.Date}
-	en := &hoursEnv{Request: *c.Request, Out: h}
+	f := &hoursFrame{}
+	h, en := &f.h, &f.env
+	h.Date = s.Date
+	en.Request, en.Trajectory, en.Out = c.Request, noTrajectory, h
 	if c.Trajectory != nil {
-		en.Trajectory = *c.Trajectory
+		en.Trajectory = c.Trajectory
 	}
 	n := s.TraceLen()
 	if c.Trajectory != nil && !c.Trajectory.Start.IsZero() {
@@ -360,7 +426,8 @@ type AgreementCheck struct {
 // trajectory's limit (unless the transitional measure applies), and an
 // hours plan that exceeds no monthly or yearly limit.
 func (e *Engine) CheckAgreement(date wk.Date, c *dossier.Case, opts ...wk.Option) (*AgreementCheck, error) {
-	s := area.NewState(date, c, opts...)
+	s := area.AcquireState(date, c, opts...)
+	defer s.Release()
 	a, err := e.agreement(s)
 	if err != nil {
 		return nil, err
@@ -380,7 +447,7 @@ func (e *Engine) agreement(s *area.State) (*AgreementCheck, error) {
 
 func (e *Engine) checkAgreement(s *area.State) (*AgreementCheck, error) {
 	c := s.Case
-	if err := e.check(c, s.Options.Validated); err != nil {
+	if err := e.checkIn(s); err != nil {
 		return nil, err
 	}
 	if c.Trajectory.Agreement == nil {
@@ -391,16 +458,18 @@ func (e *Engine) checkAgreement(s *area.State) (*AgreementCheck, error) {
 		return nil, err
 	}
 	a := c.Trajectory.Agreement
-	en := &agreementEnv{Agreement: *a, Transitional: p.Transitional, PlanYearMax: planYearMax(c.Trajectory.Start, a)}
+	f := &agreementFrame{}
+	f.env = agreementEnv{Agreement: a, Transitional: p.Transitional, PlanYearMax: planYearMax(c.Trajectory.Start, a)}
 	n := s.TraceLen()
-	reasons, err := e.agreementRules.EvalIn(s, en)
+	reasons, err := e.agreementRules.EvalIn(s, &f.env)
 	if err != nil {
 		return nil, err
 	}
 	if reasons == nil {
 		reasons = []wk.Reason{}
 	}
-	return &AgreementCheck{Date: s.Date, Valid: len(reasons) == 0, Reasons: reasons, Trace: s.Since(n)}, nil
+	f.a = AgreementCheck{Date: s.Date, Valid: len(reasons) == 0, Reasons: reasons, Trace: s.Since(n)}
+	return &f.a, nil
 }
 
 // planYearMax is the most hours the plan puts in one calendar year: month i

@@ -5,8 +5,11 @@ import (
 	"testing"
 
 	wk "github.com/openwijkwerken/wijkwerken"
+	"github.com/openwijkwerken/wijkwerken/area"
 	"github.com/openwijkwerken/wijkwerken/dossier"
 	"github.com/openwijkwerken/wijkwerken/internal/ledgerbench"
+
+	"github.com/openwijkwerken/wijkwerken/internal/benchpair"
 	"github.com/openwijkwerken/wijkwerken/vouchers"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
@@ -221,30 +224,52 @@ func TestHandWrittenAgrees(t *testing.T) {
 
 // BenchmarkDecide measures one voucher decision (price, the request's hours
 // and pay, validity, tax) through the rules, beside the same reference
-// rules written in Go (BenchmarkDecideHandWritten), in the same run.
+// rules written in Go, in the same run. The baseline does not validate its
+// case: rules decides a validated one, as a combined decision does;
+// rules_validating is the public call validating it too.
 func BenchmarkDecide(b *testing.B) {
-	e := engine(b)
-	cases, dates := benchCases(), benchDecisionDates()
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		k := i % len(cases)
-		if _, err := e.Decide(dates[k], cases[k]); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-func BenchmarkDecideHandWritten(b *testing.B) {
 	rb, _ := wk.Reference()
-	h := handWritten{rb}
 	cases, dates := benchCases(), benchDecisionDates()
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		k := i % len(cases)
-		_ = h.decide(dates[k], cases[k])
-	}
+	b.Run("handwritten", func(b *testing.B) {
+		h := handWritten{rb}
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			k := i % len(cases)
+			_ = h.decide(dates[k], cases[k])
+		}
+	})
+	e := engine(b)
+	b.Run("rules", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			k := i % len(cases)
+			if _, err := e.Decide(dates[k], cases[k], area.CaseValidated()); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("rules_validating", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			k := i % len(cases)
+			if _, err := e.Decide(dates[k], cases[k]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	// Both alternately, for a ratio from one machine state.
+	b.Run("pair", func(b *testing.B) {
+		h := handWritten{rb}
+		benchpair.Run(b, "handwritten", func(i int) {
+			k := i % len(cases)
+			_ = h.decide(dates[k], cases[k])
+		}, "rules", func(i int) {
+			k := i % len(cases)
+			if _, err := e.Decide(dates[k], cases[k], area.CaseValidated()); err != nil {
+				b.Fatal(err)
+			}
+		})
+	})
 }
 
 // BenchmarkLedger measures ledger operations: per iteration a purchase and

@@ -63,13 +63,12 @@ type env struct {
 }
 
 // frame holds one decision's environment, the values its pointers point
-// to and the decision with every part, allocated together.
+// to and the decision with every part, allocated together. The request,
+// cheque and purchase point into the case (rules only read them), or to
+// zero ones when absent.
 type frame struct {
 	env       env
-	request   dossier.Request
 	organiser priceEnv
-	cheque    dossier.Cheque
-	purchase  dossier.Purchase
 	hours     hoursEnv
 	has       has
 	d         Decision
@@ -82,9 +81,15 @@ type frame struct {
 	covid     decimal.Decimal
 }
 
+var (
+	noRequest  = &dossier.Request{}
+	noCheque   = &dossier.Cheque{}
+	noPurchase = &dossier.Purchase{}
+)
+
 func newFrame() *frame {
 	f := &frame{}
-	f.env.Request, f.env.Organiser, f.env.Cheque, f.env.Purchase = &f.request, &f.organiser, &f.cheque, &f.purchase
+	f.env.Request, f.env.Organiser, f.env.Cheque, f.env.Purchase = noRequest, &f.organiser, noCheque, noPurchase
 	f.env.Trajectory, f.env.Has, f.env.Out = &f.hours, &f.has, &f.d
 	f.d.Price, f.d.Pay, f.d.Validity, f.d.Tax = &f.price, &f.pay, &f.validity, &f.tax
 	f.d.RegistrationFee, f.d.PriceInForce, f.d.CovidCompensation = &f.fee, &f.inForce, &f.covid
@@ -254,7 +259,8 @@ var ErrNothingToDecide = errors.New("vouchers: the case has no request, organise
 // batch (case.cheque), the tax reduction of the purchase (case.purchase)
 // and the 2020 COVID compensation (trajectory.hours).
 func (e *Engine) Decide(date wk.Date, c *dossier.Case, opts ...wk.Option) (*Decision, error) {
-	s := area.NewState(date, c, opts...)
+	s := area.AcquireState(date, c, opts...)
+	defer s.Release()
 	d, err := e.decide(s)
 	if err != nil {
 		return nil, err
@@ -277,6 +283,7 @@ func (e *Engine) decideVouchers(s *area.State) (*Decision, error) {
 	if err := e.check(c, s.Options.Validated); err != nil {
 		return nil, err
 	}
+	s.Options.Validated = true // it passed: the areas after this one do not check it again
 	f := newFrame()
 	en := &f.env
 	if c.Request != nil {
@@ -285,7 +292,7 @@ func (e *Engine) decideVouchers(s *area.State) (*Decision, error) {
 			return nil, err
 		}
 		f.pay.Hours = h
-		f.request = *c.Request
+		en.Request = c.Request
 		f.has.Request = true
 		en.HoursAllowed = h.Allowed
 	}
@@ -298,12 +305,12 @@ func (e *Engine) decideVouchers(s *area.State) (*Decision, error) {
 		f.has.Organiser = o.ChequePrice != nil
 	}
 	if c.Cheque != nil {
-		f.cheque = *c.Cheque
+		en.Cheque = c.Cheque
 		f.validity.Issued = c.Cheque.Issued
 		f.has.Cheque = true
 	}
 	if c.Purchase != nil {
-		f.purchase = *c.Purchase
+		en.Purchase = c.Purchase
 		f.has.Purchase = true
 	}
 	if c.Trajectory != nil && c.Trajectory.Hours != nil {
@@ -371,7 +378,8 @@ func (e *Engine) check(c *dossier.Case, validated bool) error {
 			return err
 		}
 	}
-	var fields []dossier.Field
+	var buf [4]dossier.Field // on the stack: checking a good case allocates nothing
+	fields := buf[:0]
 	if c.Cheque != nil {
 		fields = append(fields, dossier.Field{Path: "case.cheque.issued", Present: !c.Cheque.Issued.IsZero()})
 	}

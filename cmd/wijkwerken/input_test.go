@@ -182,15 +182,23 @@ func nonEmptyLines(s string) int {
 	return n
 }
 
-// A stream is read line by line, each line bounded by --max-line-bytes.
+// A stream is read line by line, each line bounded by --max-line-bytes: a
+// longer line is an error line (bulk) or a line error (compare), and the
+// stream goes on.
 func TestStreamLineLimit(t *testing.T) {
-	pop := "../../compare/testdata/small.jsonl"
-	code, out, errs := runCLI(t, "compare", "--max-line-bytes", "100", "--reform", "../../examples/reform/cap-80-2027.yaml", pop)
-	assert.Equal(t, 2, code)
-	assert.Empty(t, out)
-	assert.Equal(t, "wijkwerken compare: "+pop+": line 1 is longer than the limit of 100 bytes (raise it with --max-line-bytes)\n", errs)
+	pop := "../../compare/testdata/small.jsonl" // lines 2, 4 and 6 are shorter than 100 bytes, 5 is blank
+	code, out, errs := runCLI(t, "bulk", "-q", "--max-line-bytes", "100", pop)
+	assert.Equal(t, 0, code, errs)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	require.Len(t, lines, 7, "a line out per line in, the blank one aside")
+	assert.Equal(t, `{"line":1,"error":"line 1 is longer than the limit of 100 bytes: skipped"}`, lines[0])
+	assert.Contains(t, lines[1], `"id":"B"`)
+	code, out, errs = runCLI(t, "compare", "--max-line-bytes", "100", "--reform", "../../examples/reform/cap-80-2027.yaml", pop)
+	assert.Equal(t, 0, code, errs)
+	assert.Contains(t, out, "line 1 is longer than the limit of 100 bytes: skipped")
 	code, _, errs = runCLI(t, "compare", "--max-line-bytes", "64KiB", "--reform", "../../examples/reform/cap-80-2027.yaml", pop)
 	assert.Equal(t, 0, code, errs)
-	code, _, _ = runCLI(t, "bulk", "-q", "--max-line-bytes", "100", pop)
-	assert.Equal(t, 2, code)
+	// Every line too long: nothing is a case.
+	code, _, errs = runCLI(t, "bulk", "-q", "--max-line-bytes", "10", pop)
+	assert.Equal(t, 2, code, errs)
 }

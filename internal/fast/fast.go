@@ -1,9 +1,11 @@
 // Package fast is the closure backend of the rules engine: a rule's
 // type-checked expression, as expr compiled it, is compiled once more into
-// a tree of Go closures that read the environment struct in place and pass
-// typed values (no boxing of every field read and every function argument,
-// as expr's VM does). Package area runs it for untraced evaluations; a
-// traced one runs expr's VM, which records the parameters read.
+// a tree of typed Go closures (a func(*Frame) int for an int, a
+// func(*Frame) decimal.Decimal for a decimal, ...) that read the
+// environment struct in place: no value is boxed, tagged or copied through
+// an interface on the way, as expr's VM must. Package area runs it for
+// untraced evaluations; a traced one runs expr's VM, which records the
+// parameters read.
 //
 // Only what the rulebook's rules use is compiled: a rule with any other
 // construct keeps the VM (Compile returns nil). Whenever a closure meets an
@@ -12,12 +14,11 @@
 // that errors, and their messages, are the VM's.
 //
 // A Program reads the environment by offsets computed from the type it was
-// compiled for; Bind refuses any other type, so no program ever reads
+// compiled for; Frame.Bind refuses any other type, so no program ever reads
 // unrelated memory.
 package fast
 
 import (
-	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -26,100 +27,227 @@ import (
 	"github.com/expr-lang/expr/ast"
 	wk "github.com/openwijkwerken/wijkwerken"
 	"github.com/openwijkwerken/wijkwerken/internal/fn"
+	"github.com/shopspring/decimal"
 )
 
-// Params gives a program the parameters it reads that were not folded into
-// constants, by their index in the rule set's parameter table; ok is false
-// when the parameter has no value in force.
-type Params interface {
-	Get(idx int) (v fn.Val, ok bool)
-	GetAt(idx int, d wk.Date) (v fn.Val, ok bool)
+// Frame is what running programs read (see fn.Frame): a caller binds one
+// per evaluation to the environment (Bind) and may reuse it.
+type Frame = fn.Frame
+
+type frame = fn.Frame
+
+// The closures a node compiles to, by the kind of its value.
+type (
+	boolF  = func(*frame) bool
+	intF   = func(*frame) int
+	strF   = func(*frame) string
+	decF   = func(*frame) decimalT
+	dateF  = func(*frame) wk.Date
+	listF  = func(*frame) []string
+	datesF = func(*frame) []wk.Date
+	mapF   = func(*frame) map[string]int
+	intsF  = func(*frame) []int
+	rowsF  = func(*frame) rows           // a slice of structs
+	ptrF   = func(*frame) unsafe.Pointer // a struct (an element of rows)
+)
+
+// rows is a slice of structs as closures carry it: its first element and
+// its length (the element type is known where the read was compiled).
+type rows struct {
+	p unsafe.Pointer
+	n int
 }
 
-// Frame is what running programs read: an environment, bound by Bind to
-// the type the programs were compiled for, the evaluation's date and its
-// parameters. A caller keeps one per evaluation (and may reuse it).
-type Frame struct {
-	typ    reflect.Type
-	base   unsafe.Pointer
-	date   wk.Date
-	params Params
-	elem   fn.Val // the element a closure's # stands for
-}
-
-// Bind checks that env is a non-nil pointer of type want (the type the
-// programs to run were compiled for) and binds it to the frame, with the
-// date and parameters of the evaluation.
-func (f *Frame) Bind(env any, want reflect.Type, date wk.Date, params Params) error {
-	if t := reflect.TypeOf(env); t != want {
-		*f = Frame{}
-		return fmt.Errorf("an environment of type %v, where the rules were compiled for %v", t, want)
-	}
-	v := reflect.ValueOf(env)
-	if v.IsNil() {
-		*f = Frame{}
-		return fmt.Errorf("a nil %v environment", want)
-	}
-	*f = Frame{typ: want, base: v.UnsafePointer(), date: date, params: params}
-	return nil
-}
-
-// Release drops what the frame refers to.
-func (f *Frame) Release() { *f = Frame{} }
+var frameType = reflect.TypeFor[*frame]()
 
 // Program is an expression compiled to closures for one environment type.
 type Program struct {
-	fn  efn
-	env reflect.Type
+	env  reflect.Type
+	kind fn.Kind
+	root any          // the root's closure, of the kind's type
+	test boolF        // the root, for a condition
+	put  func(*frame) // computes the value and stores it in the output, when compiled with one
 }
 
-type frame = Frame
-
-type efn func(f *frame) fn.Val
-
-// giveUp is raised (as a panic) when a program meets an error; Run then
-// reports that the rule must run on the VM.
-type giveUp struct{}
-
-func fail() { panic(giveUp{}) }
+// recoverGiveUp turns a closure's GiveUp into ok = false; any other panic
+// goes on.
+func recoverGiveUp(ok *bool) {
+	if r := recover(); r != nil {
+		if !fn.IsGiveUp(r) {
+			panic(r)
+		}
+		*ok = false
+	}
+}
 
 // Run evaluates the program against the frame's environment; ok is false
 // when it gave up (the caller runs the rule on the VM) or the frame holds
 // no environment of the program's type.
 func (p *Program) Run(f *Frame) (v fn.Val, ok bool) {
-	if f.typ != p.env || f.base == nil {
+	if f.Type != p.env || f.Base == nil {
 		return fn.Val{}, false
 	}
-	defer func() {
-		if r := recover(); r != nil {
-			if _, mine := r.(giveUp); !mine {
-				panic(r)
-			}
-			ok = false
-		}
-	}()
-	return p.fn(f), true
+	defer recoverGiveUp(&ok)
+	return box(p.kind, p.root, f), true
+}
+
+// Test evaluates a condition; ok as for Run.
+func (p *Program) Test(f *Frame) (hit, ok bool) {
+	if p.test == nil || f.Type != p.env || f.Base == nil {
+		return false, false
+	}
+	defer recoverGiveUp(&ok)
+	return p.test(f), true
+}
+
+// Put evaluates a value rule compiled with its output and stores the value
+// there; ok as for Run, and false too when the output's part of the
+// environment is nil (the VM then reports it).
+func (p *Program) Put(f *Frame) (ok bool) {
+	if p.put == nil || f.Type != p.env || f.Base == nil {
+		return false
+	}
+	defer recoverGiveUp(&ok)
+	p.put(f)
+	return true
+}
+
+// Cond evaluates a condition, as Test, for a caller that recovers a give-up
+// itself (Guard) and has bound the frame to the program's environment type
+// (Env): many programs run under one guard.
+func (p *Program) Cond(f *Frame) bool { return p.test(f) }
+
+// Store evaluates a value rule and stores its value, as Put, under the
+// caller's Guard.
+func (p *Program) Store(f *Frame) { p.put(f) }
+
+// Env is the environment type the program was compiled for.
+func (p *Program) Env() reflect.Type { return p.env }
+
+// Guard, deferred, stops the panic of a closure that gave up (Cond, Store);
+// any other panic goes on. The function that defers it returns what its
+// results hold when the closure gave up.
+func Guard() {
+	if r := recover(); r != nil && !fn.IsGiveUp(r) {
+		panic(r)
+	}
+}
+
+// box runs a root closure of kind k and returns its value as a Val.
+func box(k fn.Kind, root any, f *frame) fn.Val {
+	switch k {
+	case fn.Bool:
+		return fn.Val{K: fn.Bool, B: root.(boolF)(f)}
+	case fn.Int:
+		return fn.Val{K: fn.Int, I: root.(intF)(f)}
+	case fn.Str:
+		return fn.Val{K: fn.Str, S: root.(strF)(f)}
+	case fn.Dec:
+		return fn.Val{K: fn.Dec, D: root.(decF)(f)}
+	case fn.Date:
+		return fn.Val{K: fn.Date, T: root.(dateF)(f)}
+	case fn.List:
+		return fn.Val{K: fn.List, L: root.(listF)(f)}
+	case fn.Dates:
+		return fn.Val{K: fn.Dates, DS: root.(datesF)(f)}
+	case fn.Map:
+		return fn.Val{K: fn.Map, M: root.(mapF)(f)}
+	case fn.Ints:
+		return fn.Val{K: fn.Ints, IS: root.(intsF)(f)}
+	}
+	return fn.Val{}
 }
 
 // Compile compiles the checked expression root, whose result must be of
 // type want, for environments of type env (a pointer to a struct); nil when
-// some construct is not supported.
-func Compile(root ast.Node, env reflect.Type, want reflect.Type) *Program {
+// some construct is not supported. When out is not nil (an output of the
+// environment, of type want), the program's Put stores the value there.
+func Compile(root ast.Node, env reflect.Type, want reflect.Type, out *Location) *Program {
 	if env.Kind() != reflect.Pointer || env.Elem().Kind() != reflect.Struct || typeOf(root) != want {
 		return nil
 	}
-	c := &compiler{env: env.Elem(), ok: true}
-	f := c.node(root)
-	if !c.ok {
+	k, ok := fn.KindOf(want)
+	if !ok {
 		return nil
 	}
-	return &Program{fn: f, env: env}
+	c := &compiler{env: env.Elem(), ok: true, memo: repeated(root)}
+	f := c.node(root)
+	if !c.ok || f == nil {
+		return nil
+	}
+	if c.slots > 0 {
+		f = resetMemo(k, f)
+	}
+	p := &Program{env: env, kind: k, root: f}
+	p.test, _ = f.(boolF)
+	if out != nil {
+		if p.put = putter(*out, k, f); p.put == nil {
+			return nil
+		}
+	}
+	return p
+}
+
+// putter stores the value of the closure f (of kind k) in the output at
+// loc, GiveUp when the output's part of the environment is nil.
+func putter(loc Location, k fn.Kind, f any) func(*frame) {
+	if loc.kind != k {
+		return nil
+	}
+	switch k {
+	case fn.Bool:
+		return store(loc, f.(boolF))
+	case fn.Int:
+		return store(loc, f.(intF))
+	case fn.Str:
+		return store(loc, f.(strF))
+	case fn.Dec:
+		return store(loc, f.(decF))
+	case fn.Date:
+		return store(loc, f.(dateF))
+	case fn.List:
+		return store(loc, f.(listF))
+	case fn.Dates:
+		return store(loc, f.(datesF))
+	case fn.Map:
+		return store(loc, f.(mapF))
+	}
+	return nil
+}
+
+func store[T any](loc Location, g func(*frame) T) func(*frame) {
+	if off, ok := loc.direct(); ok {
+		return func(f *frame) { *(*T)(unsafe.Add(f.Base, off)) = g(f) }
+	}
+	if off1, off2, ok := loc.hop(); ok {
+		return func(f *frame) {
+			v := g(f)
+			p := *(*unsafe.Pointer)(unsafe.Add(f.Base, off1))
+			if p == nil {
+				fn.GiveUp()
+			}
+			*(*T)(unsafe.Add(p, off2)) = v
+		}
+	}
+	return func(f *frame) {
+		v := g(f)
+		p := loc.pointer(f.Base)
+		if p == nil {
+			fn.GiveUp()
+		}
+		*(*T)(p) = v
+	}
 }
 
 // compiler compiles one expression against an environment struct type.
 type compiler struct {
 	env reflect.Type
 	ok  bool
+	// memo are the decimal calls written more than once in the
+	// expression (outside closures), by their text: each is computed once
+	// per evaluation, in the frame's memo slot it gets.
+	memo  map[string]int
+	slots int
 	// inClosure: compiling a closure's predicate, whose # is the element
 	// of type elem.
 	inClosure bool
@@ -147,6 +275,24 @@ func typeOf(n ast.Node) reflect.Type {
 	return n.Type()
 }
 
+// kindOf is the kind of the closures a node of static type t compiles to
+// (ok false for a type they do not carry).
+func kindOf(t reflect.Type) (fn.Kind, bool) {
+	if t == nil {
+		return 0, false
+	}
+	if k, ok := fn.KindOf(t); ok {
+		return k, true
+	}
+	if isStructSlice(t) {
+		return fn.Structs, true
+	}
+	if structOf(t) != nil {
+		return fn.Ptr, true
+	}
+	return 0, false
+}
+
 // stringList is the items of a list literal of strings.
 func stringList(x *ast.ArrayNode) ([]string, bool) {
 	out := make([]string, 0, len(x.Nodes))
@@ -160,9 +306,45 @@ func stringList(x *ast.ArrayNode) ([]string, bool) {
 	return out, true
 }
 
-func (c *compiler) no() efn { c.ok = false; return nil }
+func (c *compiler) no() any { c.ok = false; return nil }
 
-func constant(v fn.Val) efn { return func(*frame) fn.Val { return v } }
+// as is the closure of node n as a func(*frame) T (nil, and the compiler
+// failed, when n does not compile to one).
+func as[T any](c *compiler, n ast.Node) func(*frame) T {
+	f, ok := c.node(n).(func(*frame) T)
+	if !ok {
+		c.ok = false
+		return nil
+	}
+	return f
+}
+
+func konst[T any](v T) func(*frame) T { return func(*frame) T { return v } }
+
+// constant is a closure that returns v.
+func constant(v fn.Val) any {
+	switch v.K {
+	case fn.Bool:
+		return konst(v.B)
+	case fn.Int:
+		return konst(v.I)
+	case fn.Str:
+		return konst(v.S)
+	case fn.Dec:
+		return konst(v.D)
+	case fn.Date:
+		return konst(v.T)
+	case fn.List:
+		return konst(v.L)
+	case fn.Dates:
+		return konst(v.DS)
+	case fn.Map:
+		return konst(v.M)
+	case fn.Ints:
+		return konst(v.IS)
+	}
+	return nil
+}
 
 // literal is the value of a literal node, for folding calls on constants.
 func literal(n ast.Node) (fn.Val, bool) {
@@ -176,6 +358,9 @@ func literal(n ast.Node) (fn.Val, bool) {
 	case *ast.ConstantNode:
 		if l, ok := anyStrings(x.Value); ok {
 			return fn.Val{K: fn.List, L: l}, true
+		}
+		if x.Value == nil {
+			return fn.Val{}, false
 		}
 		return fn.Unbox(x.Value)
 	}
@@ -198,47 +383,47 @@ func anyStrings(v any) ([]string, bool) {
 	return out, true
 }
 
-func (c *compiler) node(n ast.Node) efn {
+func (c *compiler) node(n ast.Node) any {
 	if !c.ok {
 		return nil
 	}
 	switch x := n.(type) {
-	case *ast.NilNode:
-		return constant(fn.Val{})
 	case *ast.BoolNode, *ast.IntegerNode, *ast.StringNode, *ast.ConstantNode:
 		v, ok := literal(n)
 		if !ok {
 			return c.no()
 		}
-		return constant(v)
+		if f := constant(v); f != nil {
+			return f
+		}
+		return c.no()
 	case *ast.IdentifierNode, *ast.MemberNode:
 		return c.field(n)
 	case *ast.PointerNode:
 		if x.Name != "" || !c.inClosure {
 			return c.no()
 		}
-		return func(f *frame) fn.Val { return f.elem }
+		switch k, _ := kindOf(c.elem); k {
+		case fn.Str:
+			return strF(func(f *frame) string { return f.ElemS })
+		case fn.Int:
+			return intF(func(f *frame) int { return f.ElemI })
+		case fn.Ptr:
+			return ptrF(func(f *frame) unsafe.Pointer { return f.ElemP })
+		}
+		return c.no()
 	case *ast.ArrayNode:
 		list, ok := stringList(x)
 		if !ok {
 			return c.no()
 		}
-		return constant(fn.Val{K: fn.List, L: list})
+		return konst(list)
 	case *ast.UnaryNode:
 		return c.unary(x)
 	case *ast.BinaryNode:
 		return c.binary(x)
 	case *ast.ConditionalNode:
-		cond, yes, no := c.node(x.Cond), c.node(x.Exp1), c.node(x.Exp2)
-		if x.Cond.Type() != fn.TypeBool || typeOf(x.Exp1) != typeOf(x.Exp2) {
-			return c.no()
-		}
-		return func(f *frame) fn.Val {
-			if cond(f).B {
-				return yes(f)
-			}
-			return no(f)
-		}
+		return c.conditional(x)
 	case *ast.CallNode:
 		return c.call(x)
 	case *ast.BuiltinNode:
@@ -247,11 +432,62 @@ func (c *compiler) node(n ast.Node) efn {
 	return c.no()
 }
 
+func choose[T any](c *compiler, cond boolF, yes, no any) any {
+	a, ok1 := yes.(func(*frame) T)
+	b, ok2 := no.(func(*frame) T)
+	if !ok1 || !ok2 {
+		return c.no()
+	}
+	return func(f *frame) T {
+		if cond(f) {
+			return a(f)
+		}
+		return b(f)
+	}
+}
+
+func (c *compiler) conditional(x *ast.ConditionalNode) any {
+	t := typeOf(x.Exp1)
+	if x.Cond.Type() != fn.TypeBool || t != typeOf(x.Exp2) {
+		return c.no()
+	}
+	cond := as[bool](c, x.Cond)
+	yes, no := c.node(x.Exp1), c.node(x.Exp2)
+	if !c.ok {
+		return nil
+	}
+	switch k, _ := kindOf(t); k {
+	case fn.Bool:
+		return choose[bool](c, cond, yes, no)
+	case fn.Int:
+		return choose[int](c, cond, yes, no)
+	case fn.Str:
+		return choose[string](c, cond, yes, no)
+	case fn.Dec:
+		return choose[decimalT](c, cond, yes, no)
+	case fn.Date:
+		return choose[wk.Date](c, cond, yes, no)
+	case fn.List:
+		return choose[[]string](c, cond, yes, no)
+	case fn.Dates:
+		return choose[[]wk.Date](c, cond, yes, no)
+	case fn.Map:
+		return choose[map[string]int](c, cond, yes, no)
+	case fn.Ints:
+		return choose[[]int](c, cond, yes, no)
+	case fn.Ptr:
+		return choose[unsafe.Pointer](c, cond, yes, no)
+	case fn.Structs:
+		return choose[rows](c, cond, yes, no)
+	}
+	return c.no()
+}
+
 // field compiles date, an environment field or a chain of fields
 // (person.income, out.counted, has.cheque) into a read of the struct in
 // place; or a chain of fields of a list's element (#.decided inside a
 // closure, list[i].price).
-func (c *compiler) field(n ast.Node) efn {
+func (c *compiler) field(n ast.Node) any {
 	var names []string
 	for {
 		if x, ok := n.(*ast.MemberNode); ok {
@@ -273,130 +509,179 @@ func (c *compiler) field(n ast.Node) efn {
 	if id, ok := n.(*ast.IdentifierNode); ok {
 		names = append([]string{id.Value}, names...)
 		if len(names) == 1 && names[0] == "date" {
-			return func(f *frame) fn.Val { return fn.Val{K: fn.Date, T: f.date} }
+			return dateF(func(f *frame) wk.Date { return f.Date })
 		}
 		loc, err := Locate(reflect.PointerTo(c.env), names)
 		if err != nil {
 			return c.no()
 		}
-		return func(f *frame) fn.Val {
-			p := loc.pointer(f.base)
-			if p == nil {
-				fail()
-			}
-			return read(p, loc.kind)
+		if f := load(loc, nil); f != nil {
+			return f
 		}
+		return c.no()
 	}
 	// A struct reached at run time: a closure's element (#.decided), an
 	// indexed element (list[i].price).
-	st := structOf(n)
-	if st == nil {
+	if structOf(n.Type()) == nil {
 		return c.no()
 	}
-	var base efn
+	var base ptrF
 	if m, ok := n.(*ast.MemberNode); ok {
-		base = c.index(m)
+		base, _ = c.index(m).(ptrF)
 	} else {
-		base = c.node(n)
+		base, _ = c.node(n).(ptrF)
 	}
-	loc, err := LocateIn(st, names)
-	if !c.ok || err != nil {
+	loc, err := LocateIn(structOf(n.Type()), names)
+	if !c.ok || err != nil || base == nil {
 		return c.no()
 	}
-	return func(f *frame) fn.Val {
-		v := base(f)
-		if v.K != fn.Ptr || v.P == nil {
-			fail()
-		}
-		p := loc.pointer(v.P)
-		if p == nil {
-			fail()
-		}
-		return read(p, loc.kind)
+	if f := load(loc, base); f != nil {
+		return f
 	}
+	return c.no()
 }
 
-// structOf is the struct type a node evaluates to a pointer to (an element
-// of a list of structs), or nil.
-func structOf(n ast.Node) reflect.Type {
-	t := n.Type()
+// structOf is the struct type that a value of type t is, or points to
+// (an element of a list of structs); nil when it is not one.
+func structOf(t reflect.Type) reflect.Type {
 	if t == nil {
 		return nil
 	}
 	if t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	if t.Kind() == reflect.Struct {
+	if t.Kind() == reflect.Struct && t != fn.TypeDec && t != fn.TypeDate {
 		return t
 	}
 	return nil
 }
 
-// index compiles list[i]: an element of a list of strings, ints or structs.
-func (c *compiler) index(x *ast.MemberNode) efn {
-	lt := x.Node.Type()
-	if x.Property.Type() != fn.TypeInt || lt == nil {
-		return c.no()
-	}
-	list, idx := c.node(x.Node), c.node(x.Property)
-	switch {
-	case lt == fn.TypeList:
-		return func(f *frame) fn.Val {
-			l, i := list(f).L, idx(f).I
-			if i < 0 || i >= len(l) {
-				fail()
-			}
-			return fn.Val{K: fn.Str, S: l[i]}
+// load compiles a read of the field at loc: from the environment when base
+// is nil, else from the struct base returns. The field's kind is its static
+// type, checked when the path was located.
+func load(loc Location, base ptrF) any {
+	if base == nil {
+		if off, ok := loc.direct(); ok {
+			return direct(loc.kind, off)
 		}
-	case lt == fn.TypeInts:
-		return func(f *frame) fn.Val {
-			l, i := list(f).IS, idx(f).I
-			if i < 0 || i >= len(l) {
-				fail()
-			}
-			return fn.Val{K: fn.Int, I: l[i]}
-		}
-	case isStructSlice(lt):
-		size := lt.Elem().Size()
-		return func(f *frame) fn.Val {
-			l, i := list(f), idx(f).I
-			if l.K != fn.Structs || i < 0 || i >= l.N {
-				fail()
-			}
-			return fn.Val{K: fn.Ptr, P: unsafe.Add(l.P, uintptr(i)*size)}
+		if off1, off2, ok := loc.hop(); ok && loc.kind != fn.Structs {
+			return hop(loc.kind, off1, off2)
 		}
 	}
-	return c.no()
+	at := func(f *frame) unsafe.Pointer {
+		p := loc.pointer(f.Base)
+		if p == nil {
+			fn.GiveUp()
+		}
+		return p
+	}
+	if base != nil {
+		at = func(f *frame) unsafe.Pointer {
+			b := base(f)
+			if b == nil {
+				fn.GiveUp()
+			}
+			p := loc.pointer(b)
+			if p == nil {
+				fn.GiveUp()
+			}
+			return p
+		}
+	}
+	switch loc.kind {
+	case fn.Bool:
+		return via[bool](at)
+	case fn.Int:
+		return via[int](at)
+	case fn.Str:
+		return via[string](at)
+	case fn.Dec:
+		return via[decimalT](at)
+	case fn.Date:
+		return via[wk.Date](at)
+	case fn.List:
+		return via[[]string](at)
+	case fn.Dates:
+		return via[[]wk.Date](at)
+	case fn.Map:
+		return via[map[string]int](at)
+	case fn.Ints:
+		return via[[]int](at)
+	case fn.Structs:
+		return rowsF(func(f *frame) rows { h := (*sliceHeader)(at(f)); return rows{h.data, h.len} })
+	}
+	return nil
 }
 
-// read reads the field at p, of kind k (its static type, checked when the
-// path was compiled), without boxing it.
-func read(p unsafe.Pointer, k fn.Kind) fn.Val {
+// direct reads a field at a fixed offset of the environment.
+func direct(k fn.Kind, off uintptr) any {
 	switch k {
 	case fn.Bool:
-		return fn.Val{K: fn.Bool, B: *(*bool)(p)}
+		return at[bool](off)
 	case fn.Int:
-		return fn.Val{K: fn.Int, I: *(*int)(p)}
+		return at[int](off)
 	case fn.Str:
-		return fn.Val{K: fn.Str, S: *(*string)(p)}
+		return at[string](off)
 	case fn.Dec:
-		return fn.Val{K: fn.Dec, D: *(*decimalT)(p)}
+		return at[decimalT](off)
 	case fn.Date:
-		return fn.Val{K: fn.Date, T: *(*wk.Date)(p)}
+		return at[wk.Date](off)
 	case fn.List:
-		return fn.Val{K: fn.List, L: *(*[]string)(p)}
+		return at[[]string](off)
 	case fn.Dates:
-		return fn.Val{K: fn.Dates, DS: *(*[]wk.Date)(p)}
+		return at[[]wk.Date](off)
 	case fn.Map:
-		return fn.Val{K: fn.Map, M: *(*map[string]int)(p)}
+		return at[map[string]int](off)
 	case fn.Ints:
-		return fn.Val{K: fn.Ints, IS: *(*[]int)(p)}
+		return at[[]int](off)
 	case fn.Structs:
-		h := (*sliceHeader)(p)
-		return fn.Val{K: fn.Structs, P: h.data, N: h.len}
+		return rowsF(func(f *frame) rows { h := (*sliceHeader)(unsafe.Add(f.Base, off)); return rows{h.data, h.len} })
 	}
-	fail()
-	return fn.Val{}
+	return nil
+}
+
+// hop reads a field at a fixed offset of a struct the environment points
+// to at a fixed offset (request.minutes: the case's request).
+func hop(k fn.Kind, off1, off2 uintptr) any {
+	switch k {
+	case fn.Bool:
+		return through[bool](off1, off2)
+	case fn.Int:
+		return through[int](off1, off2)
+	case fn.Str:
+		return through[string](off1, off2)
+	case fn.Dec:
+		return through[decimalT](off1, off2)
+	case fn.Date:
+		return through[wk.Date](off1, off2)
+	case fn.List:
+		return through[[]string](off1, off2)
+	case fn.Dates:
+		return through[[]wk.Date](off1, off2)
+	case fn.Map:
+		return through[map[string]int](off1, off2)
+	case fn.Ints:
+		return through[[]int](off1, off2)
+	}
+	return nil
+}
+
+func through[T any](off1, off2 uintptr) func(*frame) T {
+	return func(f *frame) T {
+		p := *(*unsafe.Pointer)(unsafe.Add(f.Base, off1))
+		if p == nil {
+			fn.GiveUp()
+		}
+		return *(*T)(unsafe.Add(p, off2))
+	}
+}
+
+func at[T any](off uintptr) func(*frame) T {
+	return func(f *frame) T { return *(*T)(unsafe.Add(f.Base, off)) }
+}
+
+func via[T any](at func(*frame) unsafe.Pointer) func(*frame) T {
+	return func(f *frame) T { return *(*T)(at(f)) }
 }
 
 // sliceHeader is how Go lays out a slice.
@@ -405,82 +690,154 @@ type sliceHeader struct {
 	len, cap int
 }
 
-func (c *compiler) unary(x *ast.UnaryNode) efn {
-	a := c.node(x.Node)
+// index compiles list[i]: an element of a list of strings, ints or structs.
+func (c *compiler) index(x *ast.MemberNode) any {
+	lt := x.Node.Type()
+	if x.Property.Type() != fn.TypeInt || lt == nil {
+		return c.no()
+	}
+	idx := as[int](c, x.Property)
 	switch {
-	case (x.Operator == "not" || x.Operator == "!") && x.Node.Type() == fn.TypeBool:
-		return func(f *frame) fn.Val { return fn.Val{K: fn.Bool, B: !a(f).B} }
-	case x.Operator == "-" && x.Node.Type() == fn.TypeInt:
-		return func(f *frame) fn.Val { return fn.Val{K: fn.Int, I: -a(f).I} }
+	case lt == fn.TypeList:
+		list := as[[]string](c, x.Node)
+		return strF(func(f *frame) string {
+			l, i := list(f), idx(f)
+			if i < 0 || i >= len(l) {
+				fn.GiveUp()
+			}
+			return l[i]
+		})
+	case lt == fn.TypeInts:
+		list := as[[]int](c, x.Node)
+		return intF(func(f *frame) int {
+			l, i := list(f), idx(f)
+			if i < 0 || i >= len(l) {
+				fn.GiveUp()
+			}
+			return l[i]
+		})
+	case isStructSlice(lt):
+		list := as[rows](c, x.Node)
+		size := lt.Elem().Size()
+		return ptrF(func(f *frame) unsafe.Pointer {
+			l, i := list(f), idx(f)
+			if i < 0 || i >= l.n {
+				fn.GiveUp()
+			}
+			return unsafe.Add(l.p, uintptr(i)*size)
+		})
 	}
 	return c.no()
 }
 
-func (c *compiler) binary(x *ast.BinaryNode) efn {
-	if set, ok := stringSet(x.Right); ok && x.Operator == "in" && x.Left.Type() == fn.TypeStr {
-		l := c.node(x.Left)
-		return func(f *frame) fn.Val { return fn.Val{K: fn.Bool, B: set[l(f).S]} }
+func (c *compiler) unary(x *ast.UnaryNode) any {
+	switch {
+	case (x.Operator == "not" || x.Operator == "!") && x.Node.Type() == fn.TypeBool:
+		a := as[bool](c, x.Node)
+		return boolF(func(f *frame) bool { return !a(f) })
+	case x.Operator == "-" && x.Node.Type() == fn.TypeInt:
+		a := as[int](c, x.Node)
+		return intF(func(f *frame) int { return -a(f) })
 	}
-	l, r := c.node(x.Left), c.node(x.Right)
+	return c.no()
+}
+
+func (c *compiler) binary(x *ast.BinaryNode) any {
+	if set, ok := stringSet(x.Right); ok && x.Operator == "in" && x.Left.Type() == fn.TypeStr {
+		l := as[string](c, x.Left)
+		return boolF(func(f *frame) bool { return set[l(f)] })
+	}
 	lt, rt := typeOf(x.Left), typeOf(x.Right)
 	switch x.Operator {
-	case "and", "&&":
+	case "and", "&&", "or", "||":
 		if lt != fn.TypeBool || rt != fn.TypeBool {
 			return c.no()
 		}
-		return func(f *frame) fn.Val { return fn.Val{K: fn.Bool, B: l(f).B && r(f).B} }
-	case "or", "||":
-		if lt != fn.TypeBool || rt != fn.TypeBool {
-			return c.no()
+		l, r := as[bool](c, x.Left), as[bool](c, x.Right)
+		if x.Operator == "and" || x.Operator == "&&" {
+			return boolF(func(f *frame) bool { return l(f) && r(f) })
 		}
-		return func(f *frame) fn.Val { return fn.Val{K: fn.Bool, B: l(f).B || r(f).B} }
+		return boolF(func(f *frame) bool { return l(f) || r(f) })
 	case "in":
 		if lt != fn.TypeStr || rt != fn.TypeList {
 			return c.no()
 		}
-		return func(f *frame) fn.Val { return fn.Val{K: fn.Bool, B: slices.Contains(r(f).L, l(f).S)} }
+		l, r := as[string](c, x.Left), as[[]string](c, x.Right)
+		return boolF(func(f *frame) bool { return slices.Contains(r(f), l(f)) })
 	case "==", "!=":
-		if lt != rt || (lt != fn.TypeInt && lt != fn.TypeStr && lt != fn.TypeBool) {
+		if lt != rt {
 			return c.no()
 		}
 		eq := x.Operator == "=="
 		switch lt {
 		case fn.TypeInt:
-			return func(f *frame) fn.Val { return fn.Val{K: fn.Bool, B: (l(f).I == r(f).I) == eq} }
+			return equal[int](c, x, eq)
 		case fn.TypeStr:
-			return func(f *frame) fn.Val { return fn.Val{K: fn.Bool, B: (l(f).S == r(f).S) == eq} }
-		default:
-			return func(f *frame) fn.Val { return fn.Val{K: fn.Bool, B: (l(f).B == r(f).B) == eq} }
+			return equal[string](c, x, eq)
+		case fn.TypeBool:
+			return equal[bool](c, x, eq)
 		}
+		return c.no()
 	}
 	if lt != fn.TypeInt || rt != fn.TypeInt {
 		return c.no()
 	}
+	l, r := as[int](c, x.Left), as[int](c, x.Right)
+	if !c.ok {
+		return nil
+	}
 	switch x.Operator {
 	case "<":
-		return func(f *frame) fn.Val { return fn.Val{K: fn.Bool, B: l(f).I < r(f).I} }
+		return boolF(func(f *frame) bool { return l(f) < r(f) })
 	case "<=":
-		return func(f *frame) fn.Val { return fn.Val{K: fn.Bool, B: l(f).I <= r(f).I} }
+		return boolF(func(f *frame) bool { return l(f) <= r(f) })
 	case ">":
-		return func(f *frame) fn.Val { return fn.Val{K: fn.Bool, B: l(f).I > r(f).I} }
+		return boolF(func(f *frame) bool { return l(f) > r(f) })
 	case ">=":
-		return func(f *frame) fn.Val { return fn.Val{K: fn.Bool, B: l(f).I >= r(f).I} }
+		return boolF(func(f *frame) bool { return l(f) >= r(f) })
 	case "+":
-		return func(f *frame) fn.Val { return fn.Val{K: fn.Int, I: l(f).I + r(f).I} }
+		return intF(func(f *frame) int { return l(f) + r(f) })
 	case "-":
-		return func(f *frame) fn.Val { return fn.Val{K: fn.Int, I: l(f).I - r(f).I} }
+		return intF(func(f *frame) int { return l(f) - r(f) })
 	case "*":
-		return func(f *frame) fn.Val { return fn.Val{K: fn.Int, I: l(f).I * r(f).I} }
+		return intF(func(f *frame) int { return l(f) * r(f) })
 	case "%":
-		return func(f *frame) fn.Val {
-			d := r(f).I
+		return intF(func(f *frame) int {
+			a, d := l(f), r(f)
 			if d == 0 {
-				fail()
+				fn.GiveUp()
 			}
-			return fn.Val{K: fn.Int, I: l(f).I % d}
-		}
+			return a % d
+		})
 	}
 	return c.no()
+}
+
+func equal[T comparable](c *compiler, x *ast.BinaryNode, eq bool) any {
+	l, r := as[T](c, x.Left), as[T](c, x.Right)
+	if !c.ok {
+		return nil
+	}
+	// A comparison with a constant (out.kind == "x", n == 0) reads one
+	// side only.
+	if v, ok := literal(x.Right); ok {
+		if k, isT := constantOf[T](v); isT {
+			if eq {
+				return boolF(func(f *frame) bool { return l(f) == k })
+			}
+			return boolF(func(f *frame) bool { return l(f) != k })
+		}
+	}
+	if eq {
+		return boolF(func(f *frame) bool { return l(f) == r(f) })
+	}
+	return boolF(func(f *frame) bool { return l(f) != r(f) })
+}
+
+// constantOf is v as a T, when it is one.
+func constantOf[T any](v fn.Val) (T, bool) {
+	x, ok := fn.Box(v).(T)
+	return x, ok
 }
 
 // stringSet is a literal list of strings (as written, or as expr's
@@ -508,51 +865,96 @@ func stringSet(n ast.Node) (map[string]bool, bool) {
 	return nil, false
 }
 
-func (c *compiler) builtin(x *ast.BuiltinNode) efn {
+func (c *compiler) builtin(x *ast.BuiltinNode) any {
 	switch x.Name {
 	case "count", "any", "all", "none", "one":
 		return c.closureBuiltin(x)
-	}
-	args := make([]efn, len(x.Arguments))
-	for i, a := range x.Arguments {
-		if a.Type() != fn.TypeInt && x.Name != "len" {
+	case "len":
+		if len(x.Arguments) != 1 {
 			return c.no()
 		}
-		args[i] = c.node(a)
-	}
-	switch {
-	case x.Name == "len" && len(args) == 1:
-		a := args[0]
-		switch x.Arguments[0].Type() {
-		case fn.TypeList:
-			return func(f *frame) fn.Val { return fn.Val{K: fn.Int, I: len(a(f).L)} }
-		case fn.TypeStr:
-			return func(f *frame) fn.Val { return fn.Val{K: fn.Int, I: len(a(f).S)} }
-		case fn.TypeInts:
-			return func(f *frame) fn.Val { return fn.Val{K: fn.Int, I: len(a(f).IS)} }
+		a := x.Arguments[0]
+		switch t := a.Type(); {
+		case t == fn.TypeList:
+			l := as[[]string](c, a)
+			return intF(func(f *frame) int { return len(l(f)) })
+		case t == fn.TypeStr:
+			s := as[string](c, a)
+			return intF(func(f *frame) int { return len(s(f)) })
+		case t == fn.TypeInts:
+			l := as[[]int](c, a)
+			return intF(func(f *frame) int { return len(l(f)) })
+		case isStructSlice(t):
+			l := as[rows](c, a)
+			return intF(func(f *frame) int { return l(f).n })
 		}
-		if isStructSlice(x.Arguments[0].Type()) {
-			return func(f *frame) fn.Val { return fn.Val{K: fn.Int, I: a(f).N} }
+	case "max", "min":
+		if len(x.Arguments) == 0 {
+			return c.no()
 		}
-	case (x.Name == "max" || x.Name == "min") && len(args) > 0:
+		args := make([]intF, len(x.Arguments))
+		for i, a := range x.Arguments {
+			if a.Type() != fn.TypeInt {
+				return c.no()
+			}
+			args[i] = as[int](c, a)
+		}
+		if !c.ok {
+			return nil
+		}
 		isMax := x.Name == "max"
-		return func(f *frame) fn.Val {
-			best := args[0](f).I
+		if len(args) == 2 {
+			a, b := args[0], args[1]
+			if isMax {
+				return intF(func(f *frame) int { return max(a(f), b(f)) })
+			}
+			return intF(func(f *frame) int { return min(a(f), b(f)) })
+		}
+		return intF(func(f *frame) int {
+			best := args[0](f)
 			for _, a := range args[1:] {
-				if v := a(f).I; (isMax && v > best) || (!isMax && v < best) {
+				if v := a(f); (isMax && v > best) || (!isMax && v < best) {
 					best = v
 				}
 			}
-			return fn.Val{K: fn.Int, I: best}
-		}
+			return best
+		})
 	}
 	return c.no()
+}
+
+// quantifier is what a closure builtin asks of its predicate's hits.
+type quantifier uint8
+
+const (
+	qCount quantifier = iota
+	qAny
+	qAll
+	qNone
+	qOne
+)
+
+var quantifiers = map[string]quantifier{"count": qCount, "any": qAny, "all": qAll, "none": qNone, "one": qOne}
+
+// stop counts a hit (or notes a miss) of the predicate and reports whether
+// the answer is known: any and none stop at the first hit, all at the
+// first miss (the count is -1 then), one at the second hit.
+func (q quantifier) stop(hit bool, count *int) bool {
+	if hit {
+		*count++
+		return q == qAny || q == qNone || (q == qOne && *count > 1)
+	}
+	if q == qAll {
+		*count = -1
+		return true
+	}
+	return false
 }
 
 // closureBuiltin compiles count, any, all, none and one over a list of
 // strings, ints or structs with a predicate: the predicate runs with # (in
 // the frame) standing for each element in turn.
-func (c *compiler) closureBuiltin(x *ast.BuiltinNode) efn {
+func (c *compiler) closureBuiltin(x *ast.BuiltinNode) any {
 	if len(x.Arguments) != 2 {
 		return c.no()
 	}
@@ -561,63 +963,81 @@ func (c *compiler) closureBuiltin(x *ast.BuiltinNode) efn {
 	if !ok || pred.Node.Type() != fn.TypeBool || lt == nil {
 		return c.no()
 	}
-	list := c.node(x.Arguments[0])
 	var elem reflect.Type
-	var at func(l fn.Val, i int) fn.Val
-	var length func(l fn.Val) int
 	switch {
 	case lt == fn.TypeList:
-		elem, length = fn.TypeStr, func(l fn.Val) int { return len(l.L) }
-		at = func(l fn.Val, i int) fn.Val { return fn.Val{K: fn.Str, S: l.L[i]} }
+		elem = fn.TypeStr
 	case lt == fn.TypeInts:
-		elem, length = fn.TypeInt, func(l fn.Val) int { return len(l.IS) }
-		at = func(l fn.Val, i int) fn.Val { return fn.Val{K: fn.Int, I: l.IS[i]} }
+		elem = fn.TypeInt
 	case isStructSlice(lt):
-		elem, length = lt.Elem(), func(l fn.Val) int { return l.N }
-		size := lt.Elem().Size()
-		at = func(l fn.Val, i int) fn.Val { return fn.Val{K: fn.Ptr, P: unsafe.Add(l.P, uintptr(i)*size)} }
+		elem = lt.Elem()
 	default:
 		return c.no()
 	}
 	outer, outerElem := c.inClosure, c.elem
 	c.inClosure, c.elem = true, elem
-	p := c.node(pred.Node)
+	p := as[bool](c, pred.Node)
 	c.inClosure, c.elem = outer, outerElem
+	list := c.node(x.Arguments[0])
 	if !c.ok {
 		return nil
 	}
-	name := x.Name
-	return func(f *frame) fn.Val {
-		l := list(f)
-		saved := f.elem
-		n, count := length(l), 0
-		for i := range n {
-			f.elem = at(l, i)
-			hit := p(f).B
-			switch {
-			case hit && name == "any":
-				f.elem = saved
-				return fn.Val{K: fn.Bool, B: true}
-			case !hit && name == "all":
-				f.elem = saved
-				return fn.Val{K: fn.Bool, B: false}
-			case hit:
-				count++
+	q := quantifiers[x.Name]
+	// run counts the hits over the list, with # bound to each element and
+	// the outer # restored after.
+	var run func(f *frame) int
+	switch l := list.(type) {
+	case listF:
+		run = func(f *frame) int {
+			saved, n := f.ElemS, 0
+			for _, e := range l(f) {
+				f.ElemS = e
+				if q.stop(p(f), &n) {
+					break
+				}
 			}
+			f.ElemS = saved
+			return n
 		}
-		f.elem = saved
-		switch name {
-		case "count":
-			return fn.Val{K: fn.Int, I: count}
-		case "any":
-			return fn.Val{K: fn.Bool, B: false}
-		case "all":
-			return fn.Val{K: fn.Bool, B: true}
-		case "none":
-			return fn.Val{K: fn.Bool, B: count == 0}
+	case intsF:
+		run = func(f *frame) int {
+			saved, n := f.ElemI, 0
+			for _, e := range l(f) {
+				f.ElemI = e
+				if q.stop(p(f), &n) {
+					break
+				}
+			}
+			f.ElemI = saved
+			return n
 		}
-		return fn.Val{K: fn.Bool, B: count == 1}
+	case rowsF:
+		size := elem.Size()
+		run = func(f *frame) int {
+			xs, saved, n := l(f), f.ElemP, 0
+			for i := range xs.n {
+				f.ElemP = unsafe.Add(xs.p, uintptr(i)*size)
+				if q.stop(p(f), &n) {
+					break
+				}
+			}
+			f.ElemP = saved
+			return n
+		}
+	default:
+		return c.no()
 	}
+	switch q {
+	case qCount:
+		return intF(run)
+	case qAny:
+		return boolF(func(f *frame) bool { return run(f) > 0 })
+	case qAll:
+		return boolF(func(f *frame) bool { return run(f) >= 0 })
+	case qNone:
+		return boolF(func(f *frame) bool { return run(f) == 0 })
+	}
+	return boolF(func(f *frame) bool { return run(f) == 1 })
 }
 
 // ParamCall names the typed parameter accessors that area patches
@@ -628,9 +1048,104 @@ const (
 	ParamAtPrefix = "_pa_"
 )
 
+// repeated finds the decimal-valued calls that occur more than once in the
+// expression outside closures (price - min divided by the step, written
+// twice in one rule), by their text: the same text is the same value
+// within one evaluation of a rule, whose inputs do not change while it
+// runs. The count of each is -1 until it gets a slot.
+func repeated(root ast.Node) map[string]int {
+	var r repeatFinder
+	r.seen = map[string]int{}
+	ast.Walk(&root, &r)
+	out := map[string]int{}
+	for s, n := range r.seen {
+		if n > 1 && len(out) < fn.MemoSlots {
+			out[s] = -1
+		}
+	}
+	return out
+}
+
+type repeatFinder struct {
+	seen map[string]int
+}
+
+func (r *repeatFinder) Visit(n *ast.Node) {
+	// Calls inside closures count too: the compiler memoizes only those
+	// outside them, where # does not change.
+	if call, ok := (*n).(*ast.CallNode); ok && call.Type() == fn.TypeDec {
+		r.seen[call.String()]++
+	}
+}
+
+// memoized wraps the closure of a repeated decimal call: the first
+// evaluation in a rule's run stores its value, the next ones read it.
+func (c *compiler) memoized(x *ast.CallNode, g any) any {
+	if c.inClosure || c.memo == nil {
+		return g
+	}
+	slot, ok := c.memo[x.String()]
+	if !ok {
+		return g
+	}
+	d, isDec := g.(decF)
+	if !isDec {
+		return g
+	}
+	if slot < 0 {
+		slot = c.slots
+		c.memo[x.String()] = slot
+		c.slots++
+	}
+	bit := uint8(1) << slot
+	return decF(func(f *frame) decimalT {
+		if f.MemoSet&bit != 0 {
+			return f.Memo[slot]
+		}
+		v := d(f)
+		f.Memo[slot], f.MemoSet = v, f.MemoSet|bit
+		return v
+	})
+}
+
+// resetMemo clears the memo at the start of each evaluation of a root
+// closure of kind k.
+func resetMemo(k fn.Kind, f any) any {
+	switch k {
+	case fn.Bool:
+		g := f.(boolF)
+		return boolF(func(fr *frame) bool { fr.MemoSet = 0; return g(fr) })
+	case fn.Int:
+		g := f.(intF)
+		return intF(func(fr *frame) int { fr.MemoSet = 0; return g(fr) })
+	case fn.Str:
+		g := f.(strF)
+		return strF(func(fr *frame) string { fr.MemoSet = 0; return g(fr) })
+	case fn.Dec:
+		g := f.(decF)
+		return decF(func(fr *frame) decimalT { fr.MemoSet = 0; return g(fr) })
+	case fn.Date:
+		g := f.(dateF)
+		return dateF(func(fr *frame) wk.Date { fr.MemoSet = 0; return g(fr) })
+	case fn.List:
+		g := f.(listF)
+		return listF(func(fr *frame) []string { fr.MemoSet = 0; return g(fr) })
+	case fn.Dates:
+		g := f.(datesF)
+		return datesF(func(fr *frame) []wk.Date { fr.MemoSet = 0; return g(fr) })
+	case fn.Map:
+		g := f.(mapF)
+		return mapF(func(fr *frame) map[string]int { fr.MemoSet = 0; return g(fr) })
+	case fn.Ints:
+		g := f.(intsF)
+		return intsF(func(fr *frame) []int { fr.MemoSet = 0; return g(fr) })
+	}
+	return f
+}
+
 // call compiles a function call: the typed parameter reads, and every
 // function of the table through its one implementation (fn.Table).
-func (c *compiler) call(x *ast.CallNode) efn {
+func (c *compiler) call(x *ast.CallNode) any {
 	id, ok := x.Callee.(*ast.IdentifierNode)
 	if !ok {
 		return c.no()
@@ -646,7 +1161,7 @@ func (c *compiler) call(x *ast.CallNode) efn {
 	types := make([]reflect.Type, len(x.Arguments))
 	consts := make([]fn.Val, len(x.Arguments))
 	allConst := true
-	args := make([]efn, len(x.Arguments))
+	args := make([]any, len(x.Arguments))
 	for i, a := range x.Arguments {
 		types[i] = a.Type()
 		if _, ok := fn.KindOf(types[i]); !ok {
@@ -666,28 +1181,45 @@ func (c *compiler) call(x *ast.CallNode) efn {
 		if err != nil {
 			return c.no() // the VM reports it
 		}
-		return constant(v)
-	}
-	check := func(v fn.Val, err error) fn.Val {
-		if err != nil {
-			fail()
+		if k := constant(v); k != nil {
+			return k
 		}
-		return v
+		return c.no()
 	}
-	switch f.Arity {
-	case 0:
-		return func(*frame) fn.Val { return check(f.Call0()) }
-	case 1:
-		a := args[0]
-		return func(fr *frame) fn.Val { return check(f.Call1(a(fr))) }
-	case 2:
-		a, b := args[0], args[1]
-		return func(fr *frame) fn.Val { return check(f.Call2(a(fr), b(fr))) }
-	case 3:
-		a, b, d := args[0], args[1], args[2]
-		return func(fr *frame) fn.Val { return check(f.Call3(a(fr), b(fr), d(fr))) }
+	for _, b := range f.Binders {
+		if bound, ok := bindArgs(b, types, args); ok && b.Out == typeOf(x) {
+			return c.memoized(x, b.Bind(bound))
+		}
 	}
 	return c.no()
+}
+
+// bindArgs matches the argument closures (of static types types) with the
+// binder's signature: the same types, or an int where it takes a decimal
+// (converted, as expr's overloads do).
+func bindArgs(b fn.Binder, types []reflect.Type, args []any) ([]any, bool) {
+	if len(b.In) != len(types) {
+		return nil, false
+	}
+	out := make([]any, len(args))
+	for i, t := range types {
+		switch {
+		case b.In[i] == t:
+			out[i] = args[i]
+		case b.In[i] == fn.TypeDec && t == fn.TypeInt:
+			g, ok := args[i].(intF)
+			if !ok {
+				return nil, false
+			}
+			out[i] = decF(func(f *frame) decimalT { return decimal.NewFromInt(int64(g(f))) })
+		default:
+			return nil, false
+		}
+		if reflect.TypeOf(out[i]) != reflect.FuncOf([]reflect.Type{frameType}, []reflect.Type{b.In[i]}, false) {
+			return nil, false
+		}
+	}
+	return out, true
 }
 
 func callConst(f *fn.Func, a []fn.Val) (fn.Val, error) {
@@ -704,33 +1236,54 @@ func callConst(f *fn.Func, a []fn.Val) (fn.Val, error) {
 
 // param compiles a parameter read the folding left (param_at, or a
 // parameter without a value on the stretch): typed, from Params.
-func (c *compiler) param(x *ast.CallNode, at bool) efn {
-	if (at && len(x.Arguments) != 3) || (!at && len(x.Arguments) != 2) {
+func (c *compiler) param(x *ast.CallNode, isAt bool) any {
+	if (isAt && len(x.Arguments) != 3) || (!isAt && len(x.Arguments) != 2) {
 		return c.no()
 	}
 	idxNode, ok := x.Arguments[1].(*ast.IntegerNode)
 	if !ok {
 		return c.no()
 	}
+	k, ok := fn.KindOf(x.Type())
+	if !ok {
+		return c.no()
+	}
 	idx := idxNode.Value
-	if !at {
-		return func(f *frame) fn.Val {
-			v, ok := f.params.Get(idx)
-			if !ok {
-				fail()
+	var get func(f *frame) *fn.Val
+	if !isAt {
+		get = func(f *frame) *fn.Val {
+			v := f.Params.Get(idx)
+			if v == nil {
+				fn.GiveUp()
+			}
+			return v
+		}
+	} else {
+		when := as[wk.Date](c, x.Arguments[2])
+		if !c.ok {
+			return nil
+		}
+		get = func(f *frame) *fn.Val {
+			v := f.Params.GetAt(idx, when(f))
+			if v == nil {
+				fn.GiveUp()
 			}
 			return v
 		}
 	}
-	when := c.node(x.Arguments[2])
-	if !c.ok {
-		return nil
+	switch k {
+	case fn.Bool:
+		return boolF(func(f *frame) bool { return get(f).B })
+	case fn.Int:
+		return intF(func(f *frame) int { return get(f).I })
+	case fn.Str:
+		return strF(func(f *frame) string { return get(f).S })
+	case fn.Dec:
+		return decF(func(f *frame) decimalT { return get(f).D })
+	case fn.Date:
+		return dateF(func(f *frame) wk.Date { return get(f).T })
+	case fn.List:
+		return listF(func(f *frame) []string { return get(f).L })
 	}
-	return func(f *frame) fn.Val {
-		v, ok := f.params.GetAt(idx, when(f).T)
-		if !ok {
-			fail()
-		}
-		return v
-	}
+	return c.no()
 }

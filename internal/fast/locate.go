@@ -96,6 +96,25 @@ func Locate(env reflect.Type, names []string) (Location, error) {
 // it points to).
 func (l Location) Kind() fn.Kind { return l.kind }
 
+// direct returns the field's offset in the environment when it lies in
+// the environment struct itself (no pointer on the way).
+func (l Location) direct() (uintptr, bool) {
+	if len(l.steps) != 1 || l.steps[0].deref || l.ptr {
+		return 0, false
+	}
+	return l.steps[0].off, true
+}
+
+// hop returns, for a field of a struct the environment points to (no
+// other pointer on the way), the pointer's offset in the environment and
+// the field's in the struct.
+func (l Location) hop() (off1, off2 uintptr, ok bool) {
+	if len(l.steps) != 2 || !l.steps[0].deref || l.steps[1].deref || l.ptr {
+		return 0, 0, false
+	}
+	return l.steps[0].off, l.steps[1].off, true
+}
+
 // pointer returns the address of the field in the environment at base;
 // nil when a pointer on the way is nil.
 func (l Location) pointer(base unsafe.Pointer) unsafe.Pointer {
@@ -118,10 +137,10 @@ func (l Location) pointer(base unsafe.Pointer) unsafe.Pointer {
 // environment. A pointer field must point somewhere already (the area
 // wires its parts before rules run).
 func (l Location) Set(f *Frame, v fn.Val) error {
-	if f.base == nil {
+	if f.Base == nil {
 		return fmt.Errorf("no environment bound")
 	}
-	p := l.pointer(f.base)
+	p := l.pointer(f.Base)
 	if p == nil {
 		return fmt.Errorf("the output's part of the environment is nil")
 	}

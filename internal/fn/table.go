@@ -35,6 +35,10 @@ type Func struct {
 	Call1 func(a Val) (Val, error)
 	Call2 func(a, b Val) (Val, error)
 	Call3 func(a, b, c Val) (Val, error)
+	// Binders are the typed implementations the closure backend calls,
+	// one per signature it binds directly (an int where a decimal is
+	// taken is converted by the backend, as expr's overloads allow).
+	Binders []Binder
 }
 
 // Accepts reports whether the function has a signature for arguments of
@@ -60,8 +64,9 @@ func sig[F any]() any { return new(F) }
 
 func fn0[R any](name string, impl func() R) Func {
 	return Func{Name: name, Sigs: []any{sig[func() R]()}, Arity: 0,
-		Call:  func(...any) (any, error) { return impl(), nil },
-		Call0: func() (Val, error) { return put(impl()), nil }}
+		Call:    func(...any) (any, error) { return impl(), nil },
+		Call0:   func() (Val, error) { return put(impl()), nil },
+		Binders: []Binder{bind0(impl)}}
 }
 
 func fn1[A, R any](name string, impl func(A) (R, error)) Func {
@@ -70,7 +75,8 @@ func fn1[A, R any](name string, impl func(A) (R, error)) Func {
 		Call1: func(a Val) (Val, error) {
 			r, err := impl(get[A](a))
 			return put(r), err
-		}}
+		},
+		Binders: []Binder{bind1(impl)}}
 }
 
 func fn2[A, B, R any](name string, impl func(A, B) (R, error)) Func {
@@ -79,7 +85,8 @@ func fn2[A, B, R any](name string, impl func(A, B) (R, error)) Func {
 		Call2: func(a, b Val) (Val, error) {
 			r, err := impl(get[A](a), get[B](b))
 			return put(r), err
-		}}
+		},
+		Binders: []Binder{bind2(impl)}}
 }
 
 func fn3[A, B, C, R any](name string, impl func(A, B, C) (R, error)) Func {
@@ -88,13 +95,22 @@ func fn3[A, B, C, R any](name string, impl func(A, B, C) (R, error)) Func {
 		Call3: func(a, b, c Val) (Val, error) {
 			r, err := impl(get[A](a), get[B](b), get[C](c))
 			return put(r), err
-		}}
+		},
+		Binders: []Binder{bind3(impl)}}
 }
 
-// ok wraps a function that cannot fail.
-func ok1[A, R any](f func(A) R) func(A) (R, error) { return func(a A) (R, error) { return f(a), nil } }
-func ok2[A, B, R any](f func(A, B) R) func(A, B) (R, error) {
-	return func(a A, b B) (R, error) { return f(a, b), nil }
+// fn1ok and fn2ok are fn1 and fn2 for a function that cannot fail: its
+// closures call it directly.
+func fn1ok[A, R any](name string, impl func(A) R) Func {
+	f := fn1(name, func(a A) (R, error) { return impl(a), nil })
+	f.Binders = []Binder{bind1ok(impl)}
+	return f
+}
+
+func fn2ok[A, B, R any](name string, impl func(A, B) R) Func {
+	f := fn2(name, func(a A, b B) (R, error) { return impl(a, b), nil })
+	f.Binders = []Binder{bind2ok(impl)}
+	return f
 }
 
 // decOp is an operator overload on decimals, and on a decimal with an int
@@ -229,20 +245,12 @@ func addDays(d wk.Date, n int) (wk.Date, error) {
 	return inRange(d, e, y)
 }
 
-func cmp(f func(c int) bool) func(a, b decimal.Decimal) (bool, error) {
-	return func(a, b decimal.Decimal) (bool, error) { return f(a.Cmp(b)), nil }
+// decCmp is a comparison of decimals (and of a decimal with an int).
+func decCmp(name string, impl func(a, b decimal.Decimal) bool) Func {
+	f := decOp(name, func(a, b decimal.Decimal) (bool, error) { return impl(a, b), nil })
+	f.Binders = []Binder{bind2ok(impl)}
+	return f
 }
-
-func dateCmp(f func(c int) bool) func(a, b wk.Date) (bool, error) {
-	return func(a, b wk.Date) (bool, error) { return f(a.Compare(b)), nil }
-}
-
-func lt(c int) bool { return c < 0 }
-func le(c int) bool { return c <= 0 }
-func gt(c int) bool { return c > 0 }
-func ge(c int) bool { return c >= 0 }
-func eq(c int) bool { return c == 0 }
-func ne(c int) bool { return c != 0 }
 
 // yearDate is day month of d's year (the zero Date for the zero Date).
 func yearDate(d wk.Date, month time.Month, day int) wk.Date {
@@ -268,6 +276,29 @@ func LatestOnOrBefore(ds []wk.Date, d wk.Date) wk.Date {
 // MonthSum adds the values of months (keyed "YYYY-MM") from the month of
 // from to the month of to, inclusive.
 func MonthSum(m map[string]int, from, to wk.Date) int {
+	if from.IsZero() || to.IsZero() {
+		return monthSumSlow(m, from, to)
+	}
+	// The keys compare as the strings Date.MonthKey makes, built on the
+	// stack (a decision sums months often).
+	var lo, hi [7]byte
+	monthKey(&lo, from)
+	monthKey(&hi, to)
+	if lo == hi {
+		return m[string(lo[:])] // one month: the one key between lo and hi
+	}
+	total := 0
+	for k, v := range m {
+		if k >= string(lo[:]) && k <= string(hi[:]) {
+			total += v
+		}
+	}
+	return total
+}
+
+// monthSumSlow is MonthSum through Date.MonthKey, for a zero date (whose
+// key MonthKey cannot make).
+func monthSumSlow(m map[string]int, from, to wk.Date) int {
 	lo, hi := from.MonthKey(), to.MonthKey()
 	total := 0
 	for k, v := range m {
@@ -276,6 +307,14 @@ func MonthSum(m map[string]int, from, to wk.Date) int {
 		}
 	}
 	return total
+}
+
+// monthKey writes d's "YYYY-MM" into b, byte for byte as Date.MonthKey
+// does (for a date that is not zero).
+func monthKey(b *[7]byte, d wk.Date) {
+	y, m := d.Year(), int(d.Month())
+	b[0], b[1], b[2], b[3] = byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10)
+	b[4], b[5], b[6] = '-', byte('0'+m/10), byte('0'+m%10)
 }
 
 // Table is every expression function, by the name rules call it with (the
@@ -301,20 +340,22 @@ var Table = func() map[string]*Func {
 			}
 			return decimal.NewFromInt(int64(a)).DivRound(decimal.NewFromInt(int64(b)), DivisionPlaces), nil
 		}),
-		decOp("_dec_lt", cmp(lt)), decOp("_dec_le", cmp(le)), decOp("_dec_gt", cmp(gt)),
-		decOp("_dec_ge", cmp(ge)), decOp("_dec_eq", cmp(eq)), decOp("_dec_ne", cmp(ne)),
-		fn2("_date_lt", dateCmp(lt)), fn2("_date_le", dateCmp(le)), fn2("_date_gt", dateCmp(gt)),
-		fn2("_date_ge", dateCmp(ge)), fn2("_date_eq", dateCmp(eq)), fn2("_date_ne", dateCmp(ne)),
+		decCmp("_dec_lt", decimal.Decimal.LessThan), decCmp("_dec_le", decimal.Decimal.LessThanOrEqual),
+		decCmp("_dec_gt", decimal.Decimal.GreaterThan), decCmp("_dec_ge", decimal.Decimal.GreaterThanOrEqual),
+		decCmp("_dec_eq", decimal.Decimal.Equal), decCmp("_dec_ne", func(a, b decimal.Decimal) bool { return !a.Equal(b) }),
+		fn2ok("_date_lt", wk.Date.Before), fn2ok("_date_le", func(a, b wk.Date) bool { return !a.After(b) }),
+		fn2ok("_date_gt", wk.Date.After), fn2ok("_date_ge", func(a, b wk.Date) bool { return !a.Before(b) }),
+		fn2ok("_date_eq", wk.Date.Equal), fn2ok("_date_ne", func(a, b wk.Date) bool { return !a.Equal(b) }),
 
 		// Decimals.
 		decFunc(),
-		fn2("round_half_up", ok2(func(d decimal.Decimal, places int) decimal.Decimal { return d.Round(int32(places)) })),
-		fn2("round_bank", ok2(func(d decimal.Decimal, places int) decimal.Decimal { return d.RoundBank(int32(places)) })),
-		fn2("round_down", ok2(func(d decimal.Decimal, places int) decimal.Decimal { return d.RoundDown(int32(places)) })),
-		fn2("round_up", ok2(func(d decimal.Decimal, places int) decimal.Decimal { return d.RoundUp(int32(places)) })),
-		fn2("dec_min", ok2(func(a, b decimal.Decimal) decimal.Decimal { return decimal.Min(a, b) })),
-		fn2("dec_max", ok2(func(a, b decimal.Decimal) decimal.Decimal { return decimal.Max(a, b) })),
-		fn1("ceil_int", ok1(func(d decimal.Decimal) int { return int(d.Ceil().IntPart()) })),
+		fn2ok("round_half_up", func(d decimal.Decimal, places int) decimal.Decimal { return d.Round(int32(places)) }),
+		fn2ok("round_bank", func(d decimal.Decimal, places int) decimal.Decimal { return d.RoundBank(int32(places)) }),
+		fn2ok("round_down", func(d decimal.Decimal, places int) decimal.Decimal { return d.RoundDown(int32(places)) }),
+		fn2ok("round_up", func(d decimal.Decimal, places int) decimal.Decimal { return d.RoundUp(int32(places)) }),
+		fn2ok("dec_min", func(a, b decimal.Decimal) decimal.Decimal { return decimal.Min(a, b) }),
+		fn2ok("dec_max", func(a, b decimal.Decimal) decimal.Decimal { return decimal.Max(a, b) }),
+		fn1ok("ceil_int", func(d decimal.Decimal) int { return int(d.Ceil().IntPart()) }),
 
 		// Integers.
 		fn2("ceil_div", func(a, b int) (int, error) {
@@ -334,29 +375,29 @@ var Table = func() map[string]*Func {
 		fn2("add_days", addDays),
 		fn2("add_months", addMonths),
 		fn2("period_end", periodEnd),
-		fn2("days_between", ok2(func(a, b wk.Date) int { return a.DaysUntil(b) })),
-		fn1("year", ok1(func(d wk.Date) int { return d.Year() })),
-		fn1("month", ok1(func(d wk.Date) int { return int(d.Month()) })),
-		fn1("month_key", ok1(func(d wk.Date) string { return d.MonthKey() })),
-		fn1("start_of_month", ok1(func(d wk.Date) wk.Date { return d.StartOfMonth() })),
-		fn1("end_of_month", ok1(func(d wk.Date) wk.Date { return d.EndOfMonth() })),
-		fn1("is_set", ok1(func(d wk.Date) bool { return !d.IsZero() })),
+		fn2ok("days_between", func(a, b wk.Date) int { return a.DaysUntil(b) }),
+		fn1ok("year", func(d wk.Date) int { return d.Year() }),
+		fn1ok("month", func(d wk.Date) int { return int(d.Month()) }),
+		fn1ok("month_key", func(d wk.Date) string { return d.MonthKey() }),
+		fn1ok("start_of_month", func(d wk.Date) wk.Date { return d.StartOfMonth() }),
+		fn1ok("end_of_month", func(d wk.Date) wk.Date { return d.EndOfMonth() }),
+		fn1ok("is_set", func(d wk.Date) bool { return !d.IsZero() }),
 		fn0("no_date", func() wk.Date { return wk.Date{} }),
-		fn1("start_of_year", ok1(func(d wk.Date) wk.Date { return yearDate(d, 1, 1) })),
-		fn1("end_of_year", ok1(func(d wk.Date) wk.Date { return yearDate(d, 12, 31) })),
-		fn2("latest", ok2(func(a, b wk.Date) wk.Date {
+		fn1ok("start_of_year", func(d wk.Date) wk.Date { return yearDate(d, 1, 1) }),
+		fn1ok("end_of_year", func(d wk.Date) wk.Date { return yearDate(d, 12, 31) }),
+		fn2ok("latest", func(a, b wk.Date) wk.Date {
 			if a.After(b) {
 				return a
 			}
 			return b
-		})),
-		fn2("earliest", ok2(func(a, b wk.Date) wk.Date {
+		}),
+		fn2ok("earliest", func(a, b wk.Date) wk.Date {
 			if a.Before(b) {
 				return a
 			}
 			return b
-		})),
-		fn2("latest_on_or_before", ok2(LatestOnOrBefore)),
+		}),
+		fn2ok("latest_on_or_before", LatestOnOrBefore),
 		fn3("month_sum", func(m map[string]int, from, to wk.Date) (int, error) { return MonthSum(m, from, to), nil }),
 	}
 	t := make(map[string]*Func, len(funcs))
@@ -393,6 +434,7 @@ func decFunc() Func {
 		d, err := parse(a.S)
 		return Val{K: Dec, D: d}, err
 	}
+	f.Binders = []Binder{bind1(parse), bind1ok(func(i int) decimal.Decimal { return decimal.NewFromInt(int64(i)) })}
 	return f
 }
 
