@@ -3,6 +3,8 @@ package wijkwerken
 import (
 	"errors"
 	"fmt"
+
+	"github.com/shopspring/decimal"
 )
 
 // Errors a rule's evaluation stops with; a RuleError wraps them, so that
@@ -30,6 +32,24 @@ var (
 // cost of one decision, so that no reform can slow a host by more than
 // about two times.
 const DefaultWorkBudget = 8_000
+
+// MaxDecimalDigits bounds a decimal in a rulebook, a reform, a rule's
+// dec("...") and a case: at most this many significant digits, and an
+// exponent within ±MaxDecimalDigits (no value below 1e-40 or above 1e80).
+// Exact arithmetic on a decimal costs with its digits: 1e-1000000000 would
+// make one rounding run for minutes.
+const MaxDecimalDigits = 40
+
+// CheckDecimal reports a decimal beyond MaxDecimalDigits, nil otherwise.
+func CheckDecimal(d decimal.Decimal) error {
+	if n := d.NumDigits(); n > MaxDecimalDigits {
+		return fmt.Errorf("%d digits: at most %d", n, MaxDecimalDigits)
+	}
+	if e := d.Exponent(); e > MaxDecimalDigits || e < -MaxDecimalDigits {
+		return fmt.Errorf("exponent %d: at most %d either way", e, MaxDecimalDigits)
+	}
+	return nil
+}
 
 // Limits on a rule's expression, checked before it is parsed, so that a
 // broken or hostile rulebook or reform cannot exhaust the parser (expr's

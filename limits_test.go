@@ -7,6 +7,9 @@ import (
 	"testing/fstest"
 
 	wk "github.com/openwijkwerken/wijkwerken"
+	"github.com/openwijkwerken/wijkwerken/decision"
+	"github.com/openwijkwerken/wijkwerken/dossier"
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -95,4 +98,46 @@ func TestMessageIn(t *testing.T) {
 	assert.Equal(t, "Not in Flanders.", r.MessageIn("en"))
 	assert.Equal(t, "Not in Flanders.", r.MessageIn("fr"), "English for any other language")
 	assert.Equal(t, "Only Dutch.", wk.Text{NL: "Only Dutch."}.In("en"), "the other language when there is none")
+}
+
+// A decimal whose exact arithmetic would run without end is refused where
+// it is written: a parameter value of a reform, a dec() of a rule.
+func TestDecimalsBounded(t *testing.T) {
+	rb, err := wk.Reference()
+	require.NoError(t, err)
+	for _, tc := range []struct{ name, reform, want string }{
+		{"a tiny parameter value", "set:\n  - {param: vouchers.travel_per_km, from: 2024-01-01, value: 1e-9000}\n", "exponent -9000"},
+		{"a parameter value of 41 digits", "set:\n  - {param: vouchers.travel_per_km, from: 2024-01-01, value: 0." + strings.Repeat("1", 41) + "}\n", "41 digits: at most 40"},
+		{"a dec() of a rule", "replace_rules:\n  - id: eligibility.interim\n    from: 2024-01-01\n    when: 'round_half_up(dec(\"1e-9000\"), 2) > dec(0)'\n", "exponent -9000"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rf, err := wk.ParseReform("r.yaml", []byte("reform: r\ncite: c\n"+tc.reform))
+			if err == nil {
+				var rb2 *wk.Rulebook
+				if rb2, err = rb.Reform(rf); err == nil {
+					// dec() of a literal is computed when the rule
+					// compiles or runs: either refuses it.
+					_, err = rb2.Param("vouchers.travel_per_km", wk.MustParseDate("2024-06-01"))
+					if err == nil {
+						err = compileAndDecide(rb2)
+					}
+				}
+			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+	assert.NoError(t, wk.CheckDecimal(decimal.RequireFromString("0."+strings.Repeat("1", 40))))
+}
+
+func compileAndDecide(rb *wk.Rulebook) error {
+	eng, err := decision.New(rb)
+	if err != nil {
+		return err
+	}
+	res, err := eng.Decide(wk.MustParseDate("2024-06-01"), &dossier.Case{Person: &dossier.Person{DomicileRegion: dossier.RegionFlanders, Income: dossier.IncomeLeefloon}})
+	if err != nil {
+		return err
+	}
+	return res.Err("eligibility.eligible")
 }

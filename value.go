@@ -194,6 +194,9 @@ func ParseValue(k Kind, s string) (Value, error) {
 		if err != nil {
 			return Value{}, fmt.Errorf("%q is not a decimal number", s)
 		}
+		if err := CheckDecimal(d); err != nil {
+			return Value{}, fmt.Errorf("%.40q: %v", s, err)
+		}
 		return DecimalValue(d), nil
 	case KindDate:
 		d, err := ParseDate(strings.TrimSpace(s))

@@ -477,15 +477,10 @@ func Compile(rb *wk.Rulebook, spec Spec) (*RuleSet, error) {
 			ps.Error(r.ExprPos, r.ID, "invalid operation: %s", op)
 			continue
 		}
-		steps, problem := checkWork(prog.Node(), rs.params, maxSteps)
+		steps, problem := estimateWork(prog.Node(), rs.params)
 		if problem != "" {
 			ps.Error(r.ExprPos, r.ID, "%s", problem)
 			continue
-		}
-		rs.work.add(t.slot, r, steps)
-		if rs.work.Steps > maxSteps && !overBudget {
-			overBudget = true
-			ps.Error(r.ExprPos, r.ID, "the rules of area %s may take up to %d steps on one evaluation with this one (%d steps); at most %d", spec.Area, rs.work.Steps, steps, maxSteps)
 		}
 		for _, ref := range outRefs(prog.Node()) {
 			if p, ok := producerAt(ref, t.idx); !ok || p >= t.slot {
@@ -498,6 +493,20 @@ func Compile(rb *wk.Rulebook, spec Spec) (*RuleSet, error) {
 			c.params = append(c.params, rs.params.params[idx].ID)
 		}
 		c.folded, c.rs, c.want = foldStarts(r, t.pp), rs, t.want
+		if steps > 0 && c.general() == nil {
+			// Its loops run on expr's VM, each step far costlier than a
+			// closure's.
+			steps = mul(steps, VMStepCost)
+		}
+		if steps > maxSteps {
+			ps.Error(r.ExprPos, r.ID, "%s", overBudgetMessage(steps, maxSteps, c.fast == nil))
+			continue
+		}
+		rs.work.add(t.slot, r, steps)
+		if rs.work.Steps > maxSteps && !overBudget {
+			overBudget = true
+			ps.Error(r.ExprPos, r.ID, "the rules of area %s may take up to %d steps on one evaluation with this one (%d steps); at most %d", spec.Area, rs.work.Steps, steps, maxSteps)
+		}
 		rs.slots[t.slot] = append(rs.slots[t.slot], c)
 	}
 	if err := ps.Err(); err != nil {

@@ -255,16 +255,19 @@ func (w *workEstimate) size(n ast.Node) int {
 
 func isString(n ast.Node) bool { return n.Type() == fn.TypeStr }
 
-// checkWork returns the steps a rule may take, and the load error of a rule
-// that could take more steps than allowed or uses a construct rules may
-// not.
-func checkWork(root ast.Node, tab *paramTable, maxSteps int) (int, string) {
-	steps, problem := estimateWork(root, tab)
-	if problem != "" {
-		return steps, problem
+// VMStepCost is what a step of a rule that runs on expr's VM counts for in
+// the work budget: a closure the VM runs per item (reduce, map, filter, a
+// predicate the closures do not cover) costs about thirty times an
+// iteration of the typed closures (count, any, all, none and one over
+// lists and ranges), measured by BenchmarkStreamUnderReform.
+const VMStepCost = 32
+
+// overBudgetMessage is the load error of a rule that could take more steps
+// than allowed.
+func overBudgetMessage(steps, maxSteps int, onVM bool) string {
+	msg := fmt.Sprintf("the rule may take up to %d steps on one evaluation (loops over ranges and lists, nested", steps)
+	if onVM {
+		msg += fmt.Sprintf("; it runs on expr's VM, each step counted %d times", VMStepCost)
 	}
-	if steps > maxSteps {
-		return steps, fmt.Sprintf("the rule may take up to %d steps on one evaluation (loops over ranges and lists, nested); at most %d", steps, maxSteps)
-	}
-	return steps, ""
+	return msg + fmt.Sprintf("); at most %d", maxSteps)
 }

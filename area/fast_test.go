@@ -45,6 +45,12 @@ func TestFastPathMatchesVM(t *testing.T) {
 		`len(items) > 0 && items[len(items) - 1].price > amt`,
 		`count(items, .price >= param("t.rate") * amt) > 1`,
 		`s in (n > 3 ? ["x", "ab"] : [])`,
+		// Ranges, walked in place (the work budget takes literal bounds
+		// only), an empty one, nested.
+		`count(1..12, # > n) == 12 - n`,
+		`any(-3..10, # % 3 == n) && none(1..0, # > 0)`,
+		`all(-3..3, {# >= -3 + n})`,
+		`one(0..20, # == n) || all(1..5, {count(1..5, # > n) >= 0})`,
 		// A decimal written twice is computed once per evaluation.
 		`round_down((amt - param("t.rate")) / 2, 0) == (amt - param("t.rate")) / 2`,
 		`(amt * n > dec(5) ? amt * n : dec(5) - amt * n) > dec("0.5") || any(items, .price * n > amt * n)`,

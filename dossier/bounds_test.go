@@ -29,8 +29,11 @@ func TestCaseBounds(t *testing.T) {
 	}{
 		{"math.MaxInt64 minutes", `{"request": {"minutes": 9223372036854775807}}`, "case.request.minutes", "9223372036854775807 is more than 100000"},
 		{"one minute over", `{"request": {"minutes": 100001}}`, "case.request.minutes", "is more than 100000"},
-		{"1e308 km", `{"request": {"minutes": 60, "km": 1e308}}`, "case.request.km", "is more than 1000000000"},
-		{"a km of 5 000 digits", `{"request": {"minutes": 60, "km": 1.` + strings.Repeat("1", 5000) + `}}`, "case.request.km", "more than 6 decimal places"},
+		{"1e308 km", `{"request": {"minutes": 60, "km": 1e308}}`, "case.request.km", "exponent 308: at most 40 either way"},
+		{"2e9 km", `{"request": {"minutes": 60, "km": 2000000000}}`, "case.request.km", "is more than 1000000000"},
+		{"a km of 5 000 digits", `{"request": {"minutes": 60, "km": 1.` + strings.Repeat("1", 5000) + `}}`, "case.request.km", "5001 digits: at most 40"},
+		{"a km of 7 decimal places", `{"request": {"minutes": 60, "km": 1.1234567}}`, "case.request.km", "more than 6 decimal places"},
+		{"a km of 1e-1000000000", `{"request": {"minutes": 60, "km": 1e-1000000000}}`, "case.request.km", "is not a number"},
 		{"math.MaxInt64 cheques", `{"purchase": {"date": "2024-01-10", "count": 9223372036854775807, "unit_price": 7.45}}`, "case.purchase.count", "is more than 100000000"},
 		{"a month of 745 hours", `{"trajectory": {"start": "2024-01-01", "hours": {"2024-01": 745}}}`, "case.trajectory.hours.2024-01", "745 is more than 744"},
 		{"1001 registered months", `{"trajectory": {"start": "2018-01-01", "hours": ` + months(1001) + `}}`, "case.trajectory.hours", "1001 items; at most 1000"},
@@ -79,4 +82,12 @@ func TestOneStrictnessForEveryReader(t *testing.T) {
 			assert.Contains(t, err.Error(), tc.want)
 		})
 	}
+}
+
+// A decimal whose rounding would run without end is refused by
+// validation, in YAML too.
+func TestTinyDecimalRefused(t *testing.T) {
+	_, err := dossier.ParseCase("c.yaml", []byte("request: {minutes: 60, km: 1e-9000}\n"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "c.yaml:1:28: case.request.km: exponent -9000: at most 40 either way")
 }

@@ -79,6 +79,8 @@ func (k *checker) nonNegativeDec(field string, v decimal.Decimal) {
 	switch {
 	case v.IsNegative():
 		k.add(field, "%s is negative", v)
+	case wk.CheckDecimal(v) != nil:
+		k.add(field, "%v", wk.CheckDecimal(v))
 	case v.GreaterThan(maxAmount):
 		k.add(field, "%s is more than %d", v, MaxAmount)
 	case -v.Exponent() > MaxDecimalPlaces && !v.Equal(v.Round(MaxDecimalPlaces)):

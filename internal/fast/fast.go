@@ -19,6 +19,7 @@
 package fast
 
 import (
+	"math"
 	"reflect"
 	"slices"
 	"strings"
@@ -954,6 +955,9 @@ func (q quantifier) stop(hit bool, count *int) bool {
 // closureBuiltin compiles count, any, all, none and one over a list of
 // strings, ints or structs with a predicate: the predicate runs with # (in
 // the frame) standing for each element in turn.
+// intRange is a range lo..hi of a closure builtin, walked in place.
+type intRange struct{ lo, hi intF }
+
 func (c *compiler) closureBuiltin(x *ast.BuiltinNode) any {
 	if len(x.Arguments) != 2 {
 		return c.no()
@@ -964,7 +968,11 @@ func (c *compiler) closureBuiltin(x *ast.BuiltinNode) any {
 		return c.no()
 	}
 	var elem reflect.Type
+	r, isRange := x.Arguments[0].(*ast.BinaryNode)
+	isRange = isRange && r.Operator == ".." && r.Left.Type() == fn.TypeInt && r.Right.Type() == fn.TypeInt
 	switch {
+	case isRange: // typed []interface{} by expr
+		elem = fn.TypeInt
 	case lt == fn.TypeList:
 		elem = fn.TypeStr
 	case lt == fn.TypeInts:
@@ -978,7 +986,13 @@ func (c *compiler) closureBuiltin(x *ast.BuiltinNode) any {
 	c.inClosure, c.elem = true, elem
 	p := as[bool](c, pred.Node)
 	c.inClosure, c.elem = outer, outerElem
-	list := c.node(x.Arguments[0])
+	// A range (lo..hi) is walked without building its list.
+	var list any
+	if isRange {
+		list = intRange{as[int](c, r.Left), as[int](c, r.Right)}
+	} else {
+		list = c.node(x.Arguments[0])
+	}
 	if !c.ok {
 		return nil
 	}
@@ -987,6 +1001,18 @@ func (c *compiler) closureBuiltin(x *ast.BuiltinNode) any {
 	// the outer # restored after.
 	var run func(f *frame) int
 	switch l := list.(type) {
+	case intRange:
+		run = func(f *frame) int {
+			saved, n := f.ElemI, 0
+			for e, hi := l.lo(f), l.hi(f); e <= hi; e++ {
+				f.ElemI = e
+				if q.stop(p(f), &n) || e == math.MaxInt {
+					break
+				}
+			}
+			f.ElemI = saved
+			return n
+		}
 	case listF:
 		run = func(f *frame) int {
 			saved, n := f.ElemS, 0

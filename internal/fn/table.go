@@ -412,7 +412,10 @@ func decFunc() Func {
 	parse := func(s string) (decimal.Decimal, error) {
 		d, err := decimal.NewFromString(s)
 		if err != nil {
-			return decimal.Decimal{}, fmt.Errorf("dec(%q): not a decimal number", s)
+			return decimal.Decimal{}, fmt.Errorf("dec(%.40q): not a decimal number", s)
+		}
+		if err := wk.CheckDecimal(d); err != nil {
+			return decimal.Decimal{}, fmt.Errorf("dec(%.40q): %v", s, err)
 		}
 		return d, nil
 	}
