@@ -9,6 +9,7 @@ import (
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/parser"
+	"github.com/openwijkwerken/wijkwerken/internal/paramcall"
 )
 
 // build checks what spans entries and files (duplicate ids, overlapping
@@ -133,21 +134,8 @@ func paramRefs(root ast.Node) []paramRef {
 
 type refCollector struct{ refs []paramRef }
 
-// paramCall recognises a param("id") or param_at("id", d) call.
-func paramCall(n ast.Node) (call *ast.CallNode, at, ok bool) {
-	call, ok = n.(*ast.CallNode)
-	if !ok {
-		return nil, false, false
-	}
-	ident, ok := call.Callee.(*ast.IdentifierNode)
-	if !ok || (ident.Value != "param" && ident.Value != "param_at") {
-		return nil, false, false
-	}
-	return call, ident.Value == "param_at", true
-}
-
 func (c *refCollector) Visit(n *ast.Node) {
-	call, at, ok := paramCall(*n)
+	call, at, ok := paramcall.Of(*n)
 	if !ok {
 		return
 	}

@@ -21,6 +21,7 @@ import (
 	wk "github.com/openwijkwerken/wijkwerken"
 	"github.com/openwijkwerken/wijkwerken/internal/fast"
 	"github.com/openwijkwerken/wijkwerken/internal/fn"
+	"github.com/openwijkwerken/wijkwerken/internal/paramcall"
 	"github.com/openwijkwerken/wijkwerken/internal/suggest"
 )
 
@@ -669,21 +670,8 @@ type paramPatcher struct {
 
 var kindSuffix = map[wk.Kind]string{wk.KindInteger: "int", wk.KindDecimal: "dec", wk.KindDate: "date", wk.KindString: "str", wk.KindList: "list", wk.KindBool: "bool"}
 
-// paramCall recognises a param("id") or param_at("id", d) call.
-func paramCall(n ast.Node) (call *ast.CallNode, at, ok bool) {
-	call, ok = n.(*ast.CallNode)
-	if !ok {
-		return nil, false, false
-	}
-	ident, ok := call.Callee.(*ast.IdentifierNode)
-	if !ok || (ident.Value != "param" && ident.Value != "param_at") {
-		return nil, false, false
-	}
-	return call, ident.Value == "param_at", true
-}
-
 func (p *paramPatcher) Visit(n *ast.Node) {
-	call, at, ok := paramCall(*n)
+	call, at, ok := paramcall.Of(*n)
 	if !ok {
 		// expr type-checked the tree before this patch, when param() had no
 		// type, and it does not check a typed call again: forget the type
